@@ -1,0 +1,294 @@
+//! The command line: a thin clap layer over the library.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::generate::{Spec, generate};
+use crate::graph::SkillGraph;
+use crate::io::plan::{self, Units};
+use crate::io::{self, Format, ObjectiveChoice, ReadOptions};
+use crate::model::Problem;
+use crate::solution::check::{Report, StatedPlan, check};
+use crate::solver::{self, SolverChoice, SolverConfig};
+
+/// Dispatch technicians to field-service visits against response-time SLAs.
+#[derive(Debug, Parser)]
+#[command(name = "fieldsched", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How to read a problem file.
+#[derive(Debug, clap::Args)]
+struct Input {
+    /// Problem file (native JSON or a benchmark format).
+    input: PathBuf,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    format: Format,
+    /// Objective preset.
+    #[arg(long, value_enum, default_value = "native")]
+    objective: ObjectiveChoice,
+    /// STRSP technicians file (default: found by the data set's naming).
+    #[arg(long)]
+    technicians: Option<PathBuf>,
+}
+
+impl Input {
+    fn read(&self) -> Result<Problem> {
+        io::read_problem(
+            &self.input,
+            &ReadOptions { format: self.format, objective: self.objective, technicians: self.technicians.clone() },
+        )
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Solve a problem: print the KPIs and write the plan.
+    Solve {
+        #[command(flatten)]
+        input: Input,
+        /// Where to write the plan (default: standard output, KPIs then go to standard error).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Wall-clock limit in seconds.
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Iteration limit of the search.
+        #[arg(long)]
+        iterations: Option<u64>,
+        /// Worker threads.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Random seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Engine.
+        #[arg(long, value_enum)]
+        solver: Option<SolverChoice>,
+        /// Largest problem (visits) `--solver auto` hands to the exact engine.
+        #[arg(long)]
+        exact_max_visits: Option<usize>,
+        /// Solver settings file (JSON); flags override it.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Check a plan against its problem: every violation, then the KPIs.
+    Check {
+        #[command(flatten)]
+        input: Input,
+        /// The plan file.
+        plan: PathBuf,
+    },
+    /// Validate a problem and describe it.
+    Validate {
+        #[command(flatten)]
+        input: Input,
+    },
+    /// Generate a realistic native instance around Lyon.
+    Generate {
+        /// Number of visits.
+        #[arg(long)]
+        visits: usize,
+        /// Number of technicians.
+        #[arg(long)]
+        technicians: usize,
+        /// Working days.
+        #[arg(long, default_value_t = 1)]
+        days: usize,
+        /// Random seed.
+        #[arg(long)]
+        seed: u64,
+        /// Where to write the instance.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print the JSON Schema of the native format.
+    Schema,
+}
+
+/// Exit code of a plan that breaks constraints (`check`).
+pub const EXIT_INFEASIBLE: i32 = 5;
+/// Exit code of an internal error.
+pub const EXIT_INTERNAL: i32 = 4;
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 1 } else { 0 };
+        }
+    };
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+        Err(_) => {
+            eprintln!("error: internal error (a bug); please report it with the input");
+            EXIT_INTERNAL
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Solve { input, output, time_limit, iterations, threads, seed, solver, exact_max_visits, config } => {
+            let mut cfg = match &config {
+                Some(path) => {
+                    let bytes = io::read_bytes(path)?;
+                    let cfg: SolverConfig = serde_json::from_slice(&bytes).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+                    cfg
+                }
+                None => SolverConfig::default(),
+            };
+            cfg.time_limit = time_limit.or(cfg.time_limit);
+            cfg.iterations = iterations.or(cfg.iterations);
+            cfg.threads = threads.unwrap_or(cfg.threads);
+            cfg.seed = seed.unwrap_or(cfg.seed);
+            cfg.solver = solver.unwrap_or(cfg.solver);
+            cfg.exact_max_visits = exact_max_visits.unwrap_or(cfg.exact_max_visits);
+            cfg.validate()?;
+            let problem = input.read()?;
+            let solution = solver::solve(&problem, &cfg)?;
+            let (stated, report) = checked_plan(&problem, &solution)?;
+            let dto = plan::to_dto(&problem, &solution, &stated, &report);
+            let json = serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
+            let summary = kpi_summary(&problem, &report, &dto);
+            match output {
+                Some(path) => {
+                    write_atomic(&path, json.as_bytes())?;
+                    print!("{summary}");
+                    println!("plan written to {}", path.display());
+                }
+                None => {
+                    eprint!("{summary}");
+                    println!("{json}");
+                }
+            }
+            Ok(0)
+        }
+        Command::Check { input, plan: plan_path } => {
+            let problem = input.read()?;
+            let bytes = io::read_bytes(&plan_path)?;
+            let stated = plan::read(&bytes, &plan_path.display().to_string(), &problem)?;
+            let report = check(&problem, &stated);
+            for f in report.violations.iter().chain(&report.warnings) {
+                let kind = if report.violations.contains(f) { "violation" } else { "warning" };
+                let place = match (f.route, f.stop) {
+                    (Some(r), Some(s)) => format!(" route {r} stop {s}"),
+                    (Some(r), None) => format!(" route {r}"),
+                    _ => String::new(),
+                };
+                println!("{kind} [{}]{place}: {}", f.code, f.message);
+            }
+            let dto = plan::to_dto(&problem, &Default::default(), &stated, &report);
+            print!("{}", kpi_summary(&problem, &report, &dto));
+            if report.is_feasible() {
+                println!("feasible");
+                Ok(0)
+            } else {
+                println!("infeasible: {} violation(s)", report.violations.len());
+                Ok(EXIT_INFEASIBLE)
+            }
+        }
+        Command::Validate { input } => {
+            let problem = input.read()?;
+            let graph = SkillGraph::build(&problem);
+            let orphans = graph.orphan_visits();
+            println!(
+                "valid: {} technicians, {} shifts, {} sites, {} visits, {} skills, {} SLA tiers",
+                problem.technicians.len(),
+                problem.technicians.iter().map(|t| t.shifts.len()).sum::<usize>(),
+                problem.sites.len(),
+                problem.visits.len(),
+                problem.skills.len(),
+                problem.tiers.len()
+            );
+            println!("independent sub-problems: {}", graph.components().len());
+            if !orphans.is_empty() {
+                let ids: Vec<&str> = orphans.iter().map(|&v| problem.visit(v).id.as_str()).collect();
+                println!("visits no technician can do ({}): {}", ids.len(), ids.join(", "));
+            }
+            Ok(0)
+        }
+        Command::Generate { visits, technicians, days, seed, output } => {
+            if visits == 0 || technicians == 0 || days == 0 || visits > 100_000 || technicians > 10_000 || days > 31 {
+                return Err(Error::Usage("use 1–100 000 visits, 1–10 000 technicians and 1–31 days".into()));
+            }
+            let dto = generate(Spec { visits, technicians, days, seed });
+            let json = serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
+            write_atomic(&output, json.as_bytes())?;
+            println!("wrote {} ({} visits, {} technicians, {} days)", output.display(), visits, technicians, days);
+            Ok(0)
+        }
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&io::native::schema()).unwrap_or_default());
+            Ok(0)
+        }
+    }
+}
+
+/// The stated plan of a solution and the checker's report on it; a plan the checker rejects is
+/// a bug, reported as such.
+pub fn checked_plan(problem: &Problem, solution: &crate::Solution) -> Result<(StatedPlan, Report)> {
+    let stated = StatedPlan::from_solution(problem, solution)
+        .map_err(|(r, v)| Error::Solver(format!("internal error: route {r} is infeasible ({v:?})")))?;
+    let report = check(problem, &stated);
+    if !report.is_feasible() {
+        let list: Vec<String> = report.violations.iter().map(|f| format!("[{}] {}", f.code, f.message)).collect();
+        return Err(Error::Solver(format!("internal error: the plan fails the checker: {}", list.join("; "))));
+    }
+    Ok((stated, report))
+}
+
+fn kpi_summary(problem: &Problem, report: &Report, dto: &plan::PlanDto) -> String {
+    let u = Units::new(problem);
+    let k = &report.kpis;
+    let mut out = String::new();
+    let cost = dto.kpis.as_ref().map_or(0.0, |k| k.cost);
+    out.push_str(&format!("instance          {}\n", problem.name));
+    out.push_str(&format!("objective         {} = {:.4}\n", problem.objective.kind.name(), cost));
+    out.push_str(&format!("visits            {} assigned, {} unassigned\n", k.visits_assigned, k.visits_unassigned));
+    out.push_str(&format!("technicians used  {} ({} routes)\n", k.technicians_used, k.routes));
+    out.push_str(&format!("distance          {:.4}\n", u.distance(k.distance)));
+    out.push_str(&format!("travel time       {:.4}\n", u.duration(k.travel_time)));
+    out.push_str(&format!("working time      {:.4}\n", u.duration(k.working_time)));
+    for (name, t) in &k.sla {
+        out.push_str(&format!(
+            "sla {name:<13} {} on time, {} late, {} unassigned, compliance {:.1} %\n",
+            t.on_time,
+            t.late,
+            t.unassigned,
+            100.0 * t.compliance()
+        ));
+    }
+    if let Some(s) = &dto.solver {
+        out.push_str(&format!("solver            {} in {:.2} s (seed {}, {} threads)\n", s.name, s.elapsed, s.seed, s.threads));
+    }
+    out
+}
+
+/// Writes a file through a temporary file and a rename, so no half-written file is left.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io_err = |e: std::io::Error| Error::Io { path: path.display().to_string(), message: e.to_string() };
+    let name = path.file_name().ok_or_else(|| Error::Usage(format!("{} is not a file path", path.display())))?;
+    let tmp = path.with_file_name(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
+    let result = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = result.and_then(|_| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_err(e));
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Realistic native instances around Lyon: technicians with homes, mixed skills and levels,
+//! customer sites in three SLA tiers, and visits of all four kinds. The same seed gives the
+//! same instance.
+
+use std::collections::BTreeMap;
+
+use crate::io::native::{
+    LocationDto, ObjectiveDto, ProblemDto, ShiftDto, SiteDto, SlaTierDto, TechnicianDto, TravelDto,
+    VisitDto, VisitKindDto, WindowDto,
+};
+use crate::io::time::{format_duration, format_timestamp, parse_timestamp};
+use crate::rng::Rng;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    /// Number of visits.
+    pub visits: usize,
+    /// Number of technicians.
+    pub technicians: usize,
+    /// Working days (one shift per technician per day).
+    pub days: usize,
+    /// Random seed.
+    pub seed: u64,
+}
+
+const CENTRE: (f64, f64) = (45.7640, 4.8357);
+const SKILLS: [&str; 6] = ["hvac", "electrical", "plumbing", "fiber", "elevator", "security"];
+const FIRST_DAY: &str = "2026-03-02T00:00:00+01:00";
+
+/// A point within `km` kilometres of the centre (denser near it).
+fn around(rng: &mut Rng, km: f64) -> LocationDto {
+    let r = km * rng.unit().powf(0.7);
+    let a = rng.unit() * std::f64::consts::TAU;
+    let lat = CENTRE.0 + r * a.sin() / 111.2;
+    let lon = CENTRE.1 + r * a.cos() / (111.2 * CENTRE.0.to_radians().cos());
+    let round = |x: f64| (x * 1e5).round() / 1e5;
+    LocationDto { lat: Some(round(lat)), lon: Some(round(lon)), x: None, y: None }
+}
+
+/// Generates an instance.
+pub fn generate(spec: Spec) -> ProblemDto {
+    let mut rng = Rng::new(spec.seed);
+    let first = parse_timestamp(FIRST_DAY).unwrap_or_else(|_| unreachable!("a valid constant"));
+    let at = |secs: i64| format_timestamp(&first, secs);
+    const DAY: i64 = 86_400;
+    const H: i64 = 3_600;
+    let days = spec.days.max(1) as i64;
+
+    let technicians: Vec<TechnicianDto> = (0..spec.technicians)
+        .map(|i| {
+            let mut skills = BTreeMap::new();
+            let count = 1 + rng.range(1, 2) as usize;
+            while skills.len() < count {
+                let level = *rng.pick(&[1, 2, 2, 3, 3, 3, 4, 4, 5]);
+                skills.insert(rng.pick(&SKILLS).to_string(), level);
+            }
+            let start = if rng.chance(0.3) { 7 * H } else { 8 * H };
+            TechnicianDto {
+                id: format!("T{:03}", i + 1),
+                home: around(&mut rng, 18.0),
+                end_location: None,
+                skills,
+                shifts: (0..days)
+                    .map(|d| ShiftDto { start: at(d * DAY + start), end: at(d * DAY + start + 9 * H) })
+                    .collect(),
+                cost_per_hour: rng.range(35, 60) as f64,
+                fixed_cost: 0.0,
+                capacity: None,
+            }
+        })
+        .collect();
+
+    let tiers = vec![
+        SlaTierDto { name: "platinum".into(), response: "PT4H".into(), penalty_per_minute: 5.0, breach_penalty: 500.0 },
+        SlaTierDto { name: "gold".into(), response: "PT8H".into(), penalty_per_minute: 2.0, breach_penalty: 200.0 },
+        SlaTierDto { name: "silver".into(), response: "PT24H".into(), penalty_per_minute: 0.5, breach_penalty: 50.0 },
+    ];
+    let site_count = (spec.visits * 6).div_ceil(7).max(1);
+    let sites: Vec<SiteDto> = (0..site_count)
+        .map(|i| {
+            let tier = match rng.unit() {
+                x if x < 0.15 => "platinum",
+                x if x < 0.5 => "gold",
+                _ => "silver",
+            };
+            SiteDto { id: format!("S{:04}", i + 1), location: around(&mut rng, 15.0), sla: Some(tier.into()) }
+        })
+        .collect();
+
+    let visits = (0..spec.visits)
+        .map(|i| {
+            let site = rng.range(0, site_count as i64 - 1) as usize;
+            let kind = match rng.unit() {
+                x if x < 0.35 => VisitKindDto::Repair,
+                x if x < 0.65 => VisitKindDto::Maintenance,
+                x if x < 0.85 => VisitKindDto::Inspection,
+                _ => VisitKindDto::Installation,
+            };
+            let (minutes, top_level) = match kind {
+                VisitKindDto::Repair => (rng.range(3, 12) * 10, 4),
+                VisitKindDto::Maintenance => (rng.range(6, 18) * 10, 3),
+                VisitKindDto::Inspection => (rng.range(2, 6) * 10, 2),
+                VisitKindDto::Installation => (rng.range(9, 24) * 10, 4),
+            };
+            // A requirement some technician meets: copy one technician's skill, at most its level.
+            let mut skills = BTreeMap::new();
+            if let Some(t) = technicians.get(rng.range(0, technicians.len() as i64 - 1).max(0) as usize) {
+                let held: Vec<(&String, &i64)> = t.skills.iter().collect();
+                let (name, &level) = *rng.pick(&held);
+                skills.insert(name.clone(), rng.range(1, level.min(top_level)));
+            }
+            let day = rng.range(0, days - 1);
+            let mut windows = Vec::new();
+            let mut requested_at = None;
+            if kind == VisitKindDto::Repair {
+                // Break-fix calls: requested from the evening before to mid-morning.
+                requested_at = Some(at(day * DAY + rng.range(-6 * 60, 11 * 60) * 60));
+            } else if rng.chance(0.6) {
+                let morning = rng.chance(0.5);
+                let (from, to) = if morning { (8 * H, 12 * H) } else { (13 * H, 17 * H) };
+                windows.push(WindowDto { start: at(day * DAY + from), end: at(day * DAY + to) });
+            }
+            let optional = kind == VisitKindDto::Inspection && rng.chance(0.3);
+            VisitDto {
+                id: format!("V{:04}", i + 1),
+                site: sites[site].id.clone(),
+                kind,
+                duration: format_duration(minutes * 60),
+                skills,
+                windows,
+                requested_at,
+                sla: None,
+                priority: if rng.chance(0.1) { 2 } else { 1 },
+                optional,
+                penalty: optional.then_some(80.0),
+                demand: 0,
+            }
+        })
+        .collect();
+
+    ProblemDto {
+        name: format!("lyon-{}v-{}t-{}d-s{}", spec.visits, spec.technicians, days, spec.seed),
+        skills: SKILLS.iter().map(|s| s.to_string()).collect(),
+        sla_tiers: tiers,
+        technicians,
+        sites,
+        visits,
+        travel: TravelDto::default(),
+        objective: ObjectiveDto::default(),
+    }
+}

@@ -1,0 +1,843 @@
+//! The native JSON format: serde DTOs (string ids, RFC 3339 times, ISO 8601 durations), their
+//! JSON Schema, and the conversion into a validated [`Problem`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, FixedOffset};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Issue, Result};
+use crate::model::{
+    Clock, Cost, Eligibility, LocIdx, Objective, ObjectiveKind, Problem, Rate, Requirement, Shift,
+    Site, SiteIdx, Skill, SkillIdx, SlaTier, Technician, TierIdx, Time, TravelMatrix, Visit,
+    VisitKind, Window,
+};
+
+use super::time::{parse_duration, parse_timestamp};
+
+/// Cost units per currency unit in the native format.
+pub const COST_SCALE: i64 = 1000;
+/// Highest skill level.
+pub const MAX_LEVEL: u8 = 5;
+
+/// A dispatch problem in the native format.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemDto {
+    /// Instance name.
+    #[serde(default)]
+    pub name: String,
+    /// Skill domains, e.g. `["hvac", "electrical"]`.
+    pub skills: Vec<String>,
+    /// SLA tiers; sites and visits name them.
+    #[serde(default)]
+    pub sla_tiers: Vec<SlaTierDto>,
+    /// The technicians.
+    pub technicians: Vec<TechnicianDto>,
+    /// Customer sites.
+    pub sites: Vec<SiteDto>,
+    /// Visits to plan.
+    pub visits: Vec<VisitDto>,
+    /// How travel is measured (haversine by default).
+    #[serde(default)]
+    pub travel: TravelDto,
+    /// Objective weights not carried by technicians, tiers or visits.
+    #[serde(default)]
+    pub objective: ObjectiveDto,
+}
+
+/// A response-time promise.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlaTierDto {
+    /// Name, e.g. `platinum`.
+    pub name: String,
+    /// Service must start within this ISO 8601 duration of `requested_at`, e.g. `PT4H`.
+    pub response: String,
+    /// Penalty per minute late.
+    #[serde(default)]
+    pub penalty_per_minute: f64,
+    /// Penalty once per visit that starts late.
+    #[serde(default)]
+    pub breach_penalty: f64,
+}
+
+/// A point: `lat`/`lon` in degrees, or planar `x`/`y` in kilometres (benchmark data).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocationDto {
+    /// Latitude in degrees (−90 to 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// Longitude in degrees (−180 to 180).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    /// Planar x in kilometres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// Planar y in kilometres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+}
+
+/// A working period: RFC 3339 start and end.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftDto {
+    /// Earliest departure from home.
+    pub start: String,
+    /// Latest return home.
+    pub end: String,
+}
+
+/// A technician.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TechnicianDto {
+    /// Unique id.
+    pub id: String,
+    /// Where every shift starts (and ends, unless `end_location` is given).
+    pub home: LocationDto,
+    /// Where every shift ends, if not at home.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_location: Option<LocationDto>,
+    /// Level (1–5) of each skill held.
+    #[serde(default)]
+    pub skills: BTreeMap<String, i64>,
+    /// One or more shifts; several make a multi-day horizon.
+    pub shifts: Vec<ShiftDto>,
+    /// Cost per hour worked, from departure to return.
+    #[serde(default)]
+    pub cost_per_hour: f64,
+    /// Fixed cost of using the technician in a shift.
+    #[serde(default)]
+    pub fixed_cost: f64,
+    /// Load the technician can carry, if limited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i64>,
+}
+
+/// A customer site.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteDto {
+    /// Unique id.
+    pub id: String,
+    /// Where it is.
+    pub location: LocationDto,
+    /// The customer's SLA tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<String>,
+}
+
+/// Kind of visit.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum VisitKindDto {
+    /// A new installation.
+    Installation,
+    /// An inspection.
+    Inspection,
+    /// Planned maintenance.
+    Maintenance,
+    /// A repair.
+    Repair,
+}
+
+/// A window for the start of service: RFC 3339 start and end.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowDto {
+    /// Earliest start of service.
+    pub start: String,
+    /// Latest start of service.
+    pub end: String,
+}
+
+/// A visit.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitDto {
+    /// Unique id.
+    pub id: String,
+    /// The site id.
+    pub site: String,
+    /// Kind of work.
+    pub kind: VisitKindDto,
+    /// Service duration, ISO 8601 (e.g. `PT1H30M`).
+    pub duration: String,
+    /// Minimum level (1–5) of each skill required.
+    #[serde(default)]
+    pub skills: BTreeMap<String, i64>,
+    /// Windows for the start of service; none means any time within a shift.
+    #[serde(default)]
+    pub windows: Vec<WindowDto>,
+    /// When the request came in (RFC 3339): service starts no earlier, and the SLA due time
+    /// counts from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_at: Option<String>,
+    /// SLA tier, overriding the site's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<String>,
+    /// Multiplier (≥ 1) of the visit's lateness, breach and leave-out penalties.
+    #[serde(default = "one")]
+    pub priority: i64,
+    /// Whether the visit may be left out (then `penalty` is charged).
+    #[serde(default)]
+    pub optional: bool,
+    /// Cost of leaving an optional visit out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub penalty: Option<f64>,
+    /// Load taken from the technician's capacity.
+    #[serde(default)]
+    pub demand: i64,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// Travel model.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TravelDto {
+    /// `haversine` (great-circle or planar distance × detour factor at an average speed) or
+    /// `matrix` (supplied durations and distances).
+    #[serde(default)]
+    pub mode: TravelMode,
+    /// Average speed in km/h (haversine).
+    #[serde(default = "default_speed")]
+    pub speed_kmh: f64,
+    /// Road distance over straight-line distance (haversine), ≥ 1.
+    #[serde(default = "default_detour")]
+    pub detour_factor: f64,
+    /// Matrix rows and columns: site ids and technician ids (for their homes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<String>,
+    /// Travel durations in seconds, one row per location.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub durations: Vec<Vec<f64>>,
+    /// Travel distances in metres, one row per location (zero if omitted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub distances: Vec<Vec<f64>>,
+}
+
+impl Default for TravelDto {
+    fn default() -> Self {
+        TravelDto {
+            mode: TravelMode::Haversine,
+            speed_kmh: default_speed(),
+            detour_factor: default_detour(),
+            locations: Vec::new(),
+            durations: Vec::new(),
+            distances: Vec::new(),
+        }
+    }
+}
+
+fn default_speed() -> f64 {
+    40.0
+}
+
+fn default_detour() -> f64 {
+    1.3
+}
+
+/// How travel is measured.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TravelMode {
+    /// Straight-line distance × detour factor, at an average speed.
+    #[default]
+    Haversine,
+    /// A supplied matrix.
+    Matrix,
+}
+
+/// Objective weights.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveDto {
+    /// Cost of leaving out a mandatory visit (times its priority).
+    #[serde(default = "default_unassigned")]
+    pub unassigned_penalty: f64,
+    /// Cost per kilometre driven.
+    #[serde(default)]
+    pub cost_per_km: f64,
+}
+
+impl Default for ObjectiveDto {
+    fn default() -> Self {
+        ObjectiveDto {
+            unassigned_penalty: default_unassigned(),
+            cost_per_km: 0.0,
+        }
+    }
+}
+
+fn default_unassigned() -> f64 {
+    10_000.0
+}
+
+/// The JSON Schema of the native format.
+pub fn schema() -> Value {
+    serde_json::to_value(schemars::schema_for!(ProblemDto)).unwrap_or(Value::Null)
+}
+
+/// Reads a native problem from bytes; `source` names it in errors.
+pub fn read(bytes: &[u8], source: &str) -> Result<Problem> {
+    let dto = parse(bytes, source)?;
+    to_problem(&dto, source)
+}
+
+/// Parses bytes into the DTO, reporting every structural problem at once.
+pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        let code = if e.to_string().contains("recursion limit") {
+            "E103"
+        } else if e.is_eof() {
+            "E102"
+        } else {
+            "E101"
+        };
+        Error::invalid(
+            source,
+            vec![Issue::new(
+                code,
+                format!("{source}:{}:{}", e.line(), e.column()),
+                format!("not valid JSON: {e}"),
+                "fix the JSON syntax (the file must be UTF-8 JSON, nested less than 128 levels)",
+            )],
+        )
+    })?;
+    let mut issues = Vec::new();
+    let Value::Object(map) = &value else {
+        return Err(Error::invalid(
+            source,
+            vec![Issue::new("E104", "$", "the document is not a JSON object", "wrap the problem in { … }")],
+        ));
+    };
+    const KNOWN: [&str; 8] = [
+        "name",
+        "skills",
+        "sla_tiers",
+        "technicians",
+        "sites",
+        "visits",
+        "travel",
+        "objective",
+    ];
+    for key in map.keys().filter(|k| !KNOWN.contains(&k.as_str())) {
+        issues.push(Issue::new(
+            "E105",
+            format!("$.{key}"),
+            format!("unknown field `{key}`"),
+            format!("remove it; known fields are {}", KNOWN.join(", ")),
+        ));
+    }
+    let name = optional(map, "name", &mut issues).unwrap_or_default();
+    let skills = list(map, "skills", true, &mut issues);
+    let sla_tiers = list(map, "sla_tiers", false, &mut issues);
+    let technicians = list(map, "technicians", true, &mut issues);
+    let sites = list(map, "sites", true, &mut issues);
+    let visits = list(map, "visits", true, &mut issues);
+    let travel = optional(map, "travel", &mut issues).unwrap_or_default();
+    let objective = optional(map, "objective", &mut issues).unwrap_or_default();
+    if !issues.is_empty() {
+        return Err(Error::invalid(source, issues));
+    }
+    Ok(ProblemDto {
+        name,
+        skills,
+        sla_tiers,
+        technicians,
+        sites,
+        visits,
+        travel,
+        objective,
+    })
+}
+
+fn type_issue(path: String, e: impl std::fmt::Display) -> Issue {
+    Issue::new(
+        "E106",
+        path,
+        format!("wrong or missing value: {e}"),
+        "see `fieldsched schema` for the expected shape",
+    )
+}
+
+fn decode<T: DeserializeOwned>(value: &Value, path: &str, issues: &mut Vec<Issue>) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let full = if inner == "." {
+                path.to_string()
+            } else if inner.starts_with('[') {
+                format!("{path}{inner}")
+            } else {
+                format!("{path}.{inner}")
+            };
+            issues.push(type_issue(full, e.into_inner()));
+            None
+        }
+    }
+}
+
+fn optional<T: DeserializeOwned>(
+    map: &serde_json::Map<String, Value>,
+    key: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<T> {
+    decode(map.get(key)?, &format!("$.{key}"), issues)
+}
+
+fn list<T: DeserializeOwned>(
+    map: &serde_json::Map<String, Value>,
+    key: &str,
+    required: bool,
+    issues: &mut Vec<Issue>,
+) -> Vec<T> {
+    match map.get(key) {
+        None if required => {
+            issues.push(Issue::new(
+                "E107",
+                "$",
+                format!("missing field `{key}`"),
+                format!("add `{key}`: [ … ]"),
+            ));
+            Vec::new()
+        }
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| decode(item, &format!("$.{key}[{i}]"), issues))
+            .collect(),
+        Some(_) => {
+            issues.push(type_issue(format!("$.{key}"), "expected an array"));
+            Vec::new()
+        }
+    }
+}
+
+/// Semantic validation and conversion of the DTO, gathering every issue.
+struct Builder<'a> {
+    issues: Vec<Issue>,
+    origin: DateTime<FixedOffset>,
+    dto: &'a ProblemDto,
+}
+
+impl Builder<'_> {
+    fn issue(&mut self, code: &'static str, path: String, message: String, hint: &str) {
+        self.issues.push(Issue::new(code, path, message, hint));
+    }
+
+    fn time(&mut self, text: &str, path: String) -> Option<Time> {
+        match parse_timestamp(text) {
+            Ok(t) => Some((t - self.origin).num_seconds()),
+            Err(e) => {
+                self.issue("E301", path, e, "write an RFC 3339 time such as 2026-03-02T08:00:00+01:00");
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, text: &str, path: String) -> Option<Time> {
+        match parse_duration(text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.issue("E302", path, e, "write an ISO 8601 duration such as PT45M or PT1H30M");
+                None
+            }
+        }
+    }
+
+    fn money(&mut self, value: f64, path: String) -> Cost {
+        if !value.is_finite() || !(0.0..=1e12).contains(&value) {
+            self.issue("E304", path, format!("{value} is not an amount from 0 to 10^12"), "use a non-negative amount");
+            return 0;
+        }
+        (value * COST_SCALE as f64).round() as Cost
+    }
+
+    fn levels(&mut self, skills: &BTreeMap<String, i64>, index: &HashMap<&str, SkillIdx>, path: &str) -> Vec<(SkillIdx, u8)> {
+        let mut out = Vec::new();
+        for (name, &level) in skills {
+            let Some(&s) = index.get(name.as_str()) else {
+                self.issue("E202", format!("{path}.{name}"), format!("unknown skill `{name}`"), "list it in `skills` or fix the name");
+                continue;
+            };
+            if !(1..=MAX_LEVEL as i64).contains(&level) {
+                self.issue("E305", format!("{path}.{name}"), format!("level {level} is not from 1 to {MAX_LEVEL}"), "use 1 (trainee) to 5 (expert)");
+                continue;
+            }
+            out.push((s, level as u8));
+        }
+        out
+    }
+}
+
+fn check_unique<'a>(ids: impl Iterator<Item = &'a str>, section: &str, issues: &mut Vec<Issue>) -> HashMap<&'a str, u32> {
+    let mut seen = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        if id.is_empty() {
+            issues.push(Issue::new("E203", format!("$.{section}[{i}]"), "empty id", "give every item a non-empty id"));
+        } else if seen.insert(id, i as u32).is_some() {
+            issues.push(Issue::new("E201", format!("$.{section}[{i}]"), format!("duplicate id `{id}`"), "ids must be unique within a section"));
+        }
+    }
+    seen
+}
+
+/// Where a location sits: a point on the sphere or in the plane.
+#[derive(Clone, Copy)]
+enum Point {
+    Sphere { lat: f64, lon: f64 },
+    Plane { x: f64, y: f64 },
+}
+
+fn point(loc: &LocationDto, path: &str, issues: &mut Vec<Issue>) -> Option<Point> {
+    let bad = |m: &str| Issue::new("E308", path.to_string(), m.to_string(), "give either lat and lon in degrees, or x and y in kilometres");
+    match (loc.lat, loc.lon, loc.x, loc.y) {
+        (Some(lat), Some(lon), None, None) => {
+            if lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0 {
+                Some(Point::Sphere { lat, lon })
+            } else {
+                issues.push(bad("latitude must be within ±90 and longitude within ±180"));
+                None
+            }
+        }
+        (None, None, Some(x), Some(y)) => {
+            if x.is_finite() && y.is_finite() && x.abs() <= 1e5 && y.abs() <= 1e5 {
+                Some(Point::Plane { x, y })
+            } else {
+                issues.push(bad("planar coordinates must be finite and within ±10^5 km"));
+                None
+            }
+        }
+        _ => {
+            issues.push(bad("a location needs lat and lon, or x and y"));
+            None
+        }
+    }
+}
+
+/// Metres between two points (None when one is planar and the other is not).
+fn metres(a: Point, b: Point) -> Option<f64> {
+    use geo::{Distance, Haversine};
+    match (a, b) {
+        (Point::Sphere { lat: la, lon: oa }, Point::Sphere { lat: lb, lon: ob }) => {
+            Some(Haversine.distance(geo::Point::new(oa, la), geo::Point::new(ob, lb)))
+        }
+        (Point::Plane { x: xa, y: ya }, Point::Plane { x: xb, y: yb }) => Some(((xa - xb).hypot(ya - yb)) * 1000.0),
+        _ => None,
+    }
+}
+
+/// Converts a parsed DTO into a validated problem.
+pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
+    let mut issues = Vec::new();
+    if dto.technicians.is_empty() {
+        issues.push(Issue::new("E309", "$.technicians", "no technicians", "add at least one technician"));
+    }
+    // The horizon starts at the earliest valid shift start.
+    let origin = dto
+        .technicians
+        .iter()
+        .flat_map(|t| &t.shifts)
+        .filter_map(|s| parse_timestamp(&s.start).ok())
+        .min()
+        .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset());
+    let mut b = Builder {
+        issues,
+        origin,
+        dto,
+    };
+    let skill_index: HashMap<&str, SkillIdx> = check_unique(dto.skills.iter().map(String::as_str), "skills", &mut b.issues)
+        .into_iter()
+        .map(|(k, v)| (k, SkillIdx(v)))
+        .collect();
+    let tier_index: HashMap<&str, TierIdx> = check_unique(dto.sla_tiers.iter().map(|t| t.name.as_str()), "sla_tiers", &mut b.issues)
+        .into_iter()
+        .map(|(k, v)| (k, TierIdx(v)))
+        .collect();
+    check_unique(dto.technicians.iter().map(|t| t.id.as_str()), "technicians", &mut b.issues);
+    let site_index = check_unique(dto.sites.iter().map(|s| s.id.as_str()), "sites", &mut b.issues);
+    check_unique(dto.visits.iter().map(|v| v.id.as_str()), "visits", &mut b.issues);
+
+    let tiers: Vec<SlaTier> = dto
+        .sla_tiers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let path = format!("$.sla_tiers[{i}]");
+            let response = b.duration(&t.response, format!("{path}.response")).unwrap_or(0);
+            SlaTier {
+                name: t.name.clone(),
+                response,
+                lateness: Rate::new(b.money(t.penalty_per_minute, format!("{path}.penalty_per_minute")), 60),
+                breach: b.money(t.breach_penalty, format!("{path}.breach_penalty")),
+            }
+        })
+        .collect();
+
+    // Locations: technician starts and ends, then sites.
+    let mut points: Vec<Option<Point>> = Vec::new();
+    let mut matrix_keys: Vec<String> = Vec::new();
+    let mut technicians = Vec::with_capacity(dto.technicians.len());
+    for (i, t) in dto.technicians.iter().enumerate() {
+        let path = format!("$.technicians[{i}]");
+        let start = LocIdx(points.len() as u32);
+        points.push(point(&t.home, &format!("{path}.home"), &mut b.issues));
+        matrix_keys.push(t.id.clone());
+        let end = match &t.end_location {
+            Some(loc) => {
+                points.push(point(loc, &format!("{path}.end_location"), &mut b.issues));
+                matrix_keys.push(format!("{}:end", t.id));
+                LocIdx(points.len() as u32 - 1)
+            }
+            None => start,
+        };
+        let mut levels = vec![0u8; dto.skills.len()];
+        for (s, l) in b.levels(&t.skills, &skill_index, &format!("{path}.skills")) {
+            levels[s.get()] = l;
+        }
+        if t.shifts.is_empty() {
+            b.issue("E306", format!("{path}.shifts"), format!("technician `{}` has no shift", t.id), "add at least one shift");
+        }
+        let mut shifts = Vec::new();
+        for (k, s) in t.shifts.iter().enumerate() {
+            let sp = format!("{path}.shifts[{k}]");
+            if let (Some(start), Some(end)) = (b.time(&s.start, format!("{sp}.start")), b.time(&s.end, format!("{sp}.end"))) {
+                if end <= start {
+                    b.issue("E303", sp, "the shift ends before it starts".into(), "swap start and end, or fix the dates");
+                } else {
+                    shifts.push(Shift { start, end });
+                }
+            }
+        }
+        shifts.sort_by_key(|s| s.start);
+        if shifts.windows(2).any(|w| w[1].start < w[0].end) {
+            b.issue("E307", format!("{path}.shifts"), format!("shifts of `{}` overlap", t.id), "make the shifts disjoint");
+        }
+        if t.capacity.is_some_and(|c| c < 0) {
+            b.issue("E304", format!("{path}.capacity"), "negative capacity".into(), "use a capacity ≥ 0");
+        }
+        technicians.push(Technician {
+            id: t.id.clone(),
+            start,
+            end,
+            levels,
+            shifts,
+            work_rate: Rate::new(b.money(t.cost_per_hour, format!("{path}.cost_per_hour")), 3600),
+            fixed_cost: b.money(t.fixed_cost, format!("{path}.fixed_cost")),
+            capacity: t.capacity,
+            tools: 0,
+            parts: Vec::new(),
+        });
+    }
+    let mut sites = Vec::with_capacity(dto.sites.len());
+    for (i, s) in dto.sites.iter().enumerate() {
+        let path = format!("$.sites[{i}]");
+        let loc = LocIdx(points.len() as u32);
+        points.push(point(&s.location, &format!("{path}.location"), &mut b.issues));
+        matrix_keys.push(s.id.clone());
+        let tier = s.sla.as_deref().and_then(|name| {
+            let found = tier_index.get(name).copied();
+            if found.is_none() {
+                b.issue("E202", format!("{path}.sla"), format!("unknown SLA tier `{name}`"), "list it in `sla_tiers` or fix the name");
+            }
+            found
+        });
+        sites.push(Site {
+            id: s.id.clone(),
+            loc,
+            tier,
+        });
+    }
+    let mut visits = Vec::with_capacity(dto.visits.len());
+    for (i, v) in dto.visits.iter().enumerate() {
+        let path = format!("$.visits[{i}]");
+        let Some(&site) = site_index.get(v.site.as_str()) else {
+            b.issue("E202", format!("{path}.site"), format!("unknown site `{}`", v.site), "list the site in `sites` or fix the id");
+            continue;
+        };
+        let site = &sites[site as usize];
+        let duration = b.duration(&v.duration, format!("{path}.duration")).unwrap_or(0);
+        let requires = b
+            .levels(&v.skills, &skill_index, &format!("{path}.skills"))
+            .into_iter()
+            .map(|(skill, level)| Requirement { skill, level })
+            .collect();
+        let mut windows = Vec::new();
+        for (k, w) in v.windows.iter().enumerate() {
+            let wp = format!("{path}.windows[{k}]");
+            if let (Some(start), Some(end)) = (b.time(&w.start, format!("{wp}.start")), b.time(&w.end, format!("{wp}.end"))) {
+                if end < start {
+                    b.issue("E303", wp, "the window ends before it starts".into(), "swap start and end, or fix the dates");
+                } else {
+                    windows.push(Window { start, end });
+                }
+            }
+        }
+        windows.sort_by_key(|w| w.start);
+        let release = v.requested_at.as_deref().and_then(|t| b.time(t, format!("{path}.requested_at")));
+        let tier = match v.sla.as_deref() {
+            Some(name) => {
+                let found = tier_index.get(name).copied();
+                if found.is_none() {
+                    b.issue("E202", format!("{path}.sla"), format!("unknown SLA tier `{name}`"), "list it in `sla_tiers` or fix the name");
+                }
+                found
+            }
+            None => site.tier,
+        };
+        let due = match (release, tier) {
+            (Some(r), Some(t)) => Some(r.saturating_add(tiers[t.get()].response)),
+            _ => None,
+        };
+        if !(1..=1000).contains(&v.priority) {
+            b.issue("E304", format!("{path}.priority"), format!("priority {} is not from 1 to 1000", v.priority), "use 1 for normal work, higher for more important");
+        }
+        let penalty = match (v.optional, v.penalty) {
+            (false, None) => None,
+            (false, Some(_)) => {
+                b.issue("E310", format!("{path}.penalty"), "a penalty on a mandatory visit".into(), "set `optional: true`, or drop the penalty");
+                None
+            }
+            (true, None) => {
+                b.issue("E310", format!("{path}.penalty"), "an optional visit needs a penalty".into(), "give the cost of leaving the visit out");
+                None
+            }
+            (true, Some(p)) => Some(b.money(p, format!("{path}.penalty"))),
+        };
+        if v.demand < 0 {
+            b.issue("E304", format!("{path}.demand"), "negative demand".into(), "use a demand ≥ 0");
+        }
+        visits.push(Visit {
+            id: v.id.clone(),
+            site: SiteIdx(site_index[v.site.as_str()]),
+            loc: site.loc,
+            kind: match v.kind {
+                VisitKindDto::Installation => VisitKind::Installation,
+                VisitKindDto::Inspection => VisitKind::Inspection,
+                VisitKindDto::Maintenance => VisitKind::Maintenance,
+                VisitKindDto::Repair => VisitKind::Repair,
+            },
+            duration,
+            requires,
+            windows,
+            release,
+            due,
+            tier,
+            priority: v.priority.clamp(1, 1000),
+            penalty,
+            demand: v.demand,
+            tools: 0,
+            parts: Vec::new(),
+        });
+    }
+    let travel = travel_matrix(&mut b, &points, &matrix_keys);
+    let objective = Objective {
+        kind: ObjectiveKind::Native,
+        distance: Rate::new(b.money(dto.objective.cost_per_km, "$.objective.cost_per_km".into()), 1000),
+        unassigned: b.money(dto.objective.unassigned_penalty, "$.objective.unassigned_penalty".into()),
+        cost_scale: COST_SCALE,
+    };
+    if !b.issues.is_empty() {
+        return Err(Error::invalid(source, b.issues));
+    }
+    let eligibility = Eligibility::compute(&technicians, &visits);
+    Ok(Problem {
+        name: dto.name.clone(),
+        clock: Clock::Calendar { origin },
+        skills: dto.skills.iter().map(|s| Skill { name: s.clone() }).collect(),
+        tiers,
+        technicians,
+        sites,
+        visits,
+        depot: None,
+        travel: travel.unwrap_or_else(|| TravelMatrix::from_fn(0, |_, _| (0, 0))),
+        objective,
+        eligibility,
+    })
+}
+
+/// Largest travel duration (s) or distance (m) one leg may have.
+const MAX_LEG: f64 = 1e9;
+
+fn travel_matrix(
+    b: &mut Builder<'_>,
+    points: &[Option<Point>],
+    keys: &[String],
+) -> Option<TravelMatrix> {
+    let t = &b.dto.travel;
+    match t.mode {
+        TravelMode::Haversine => {
+            if !(t.speed_kmh.is_finite() && t.speed_kmh >= 1.0 && t.speed_kmh <= 1000.0) {
+                b.issue("E304", "$.travel.speed_kmh".into(), format!("speed {} km/h is not from 1 to 1000", t.speed_kmh), "use an average road speed such as 40");
+                return None;
+            }
+            if !(t.detour_factor.is_finite() && (1.0..=10.0).contains(&t.detour_factor)) {
+                b.issue("E304", "$.travel.detour_factor".into(), format!("detour factor {} is not from 1 to 10", t.detour_factor), "use 1.2 to 1.5 for road networks");
+                return None;
+            }
+            let pts: Vec<Point> = points.iter().copied().collect::<Option<_>>()?;
+            if pts.windows(2).any(|w| metres(w[0], w[1]).is_none()) {
+                b.issue("E308", "$".into(), "locations mix lat/lon and planar x/y".into(), "use one kind of coordinates in a file");
+                return None;
+            }
+            let speed = t.speed_kmh / 3.6;
+            let detour = t.detour_factor;
+            Some(TravelMatrix::from_fn(pts.len(), |i, j| {
+                let d = metres(pts[i], pts[j]).unwrap_or(0.0) * detour;
+                ((d / speed).round() as i64, d.round() as i64)
+            }))
+        }
+        TravelMode::Matrix => {
+            let n = t.locations.len();
+            let index: HashMap<&str, usize> = t.locations.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+            let mut ok = true;
+            if t.durations.len() != n || t.durations.iter().any(|r| r.len() != n) {
+                b.issue("E401", "$.travel.durations".into(), format!("durations must be {n} rows of {n} numbers"), "one row and one column per entry of `locations`");
+                ok = false;
+            }
+            if !t.distances.is_empty() && (t.distances.len() != n || t.distances.iter().any(|r| r.len() != n)) {
+                b.issue("E401", "$.travel.distances".into(), format!("distances must be {n} rows of {n} numbers"), "one row and one column per entry of `locations`");
+                ok = false;
+            }
+            let mut map = Vec::with_capacity(keys.len());
+            for key in keys {
+                match index.get(key.as_str()) {
+                    Some(&i) => map.push(i),
+                    None => {
+                        b.issue("E402", "$.travel.locations".into(), format!("`{key}` is not in the matrix locations"), "list every site id and technician id (and `ID:end` for an end location)");
+                        ok = false;
+                    }
+                }
+            }
+            for (name, rows) in [("durations", &t.durations), ("distances", &t.distances)] {
+                for (i, row) in rows.iter().enumerate() {
+                    for (j, &x) in row.iter().enumerate() {
+                        if !(x.is_finite() && (0.0..=MAX_LEG).contains(&x)) {
+                            b.issue("E304", format!("$.travel.{name}[{i}][{j}]"), format!("{x} is not from 0 to 10^9"), "use non-negative seconds and metres");
+                            ok = false;
+                        }
+                    }
+                }
+            }
+            if !ok {
+                return None;
+            }
+            let cell = |rows: &Vec<Vec<f64>>, i: usize, j: usize| rows.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0.0).round() as i64;
+            Some(TravelMatrix::from_fn(keys.len(), |i, j| {
+                (cell(&t.durations, map[i], map[j]), cell(&t.distances, map[i], map[j]))
+            }))
+        }
+    }
+}

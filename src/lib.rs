@@ -1,0 +1,29 @@
+//! fieldsched dispatches technicians to on-site installation, inspection, maintenance and repair
+//! visits against response-time SLAs.
+//!
+//! Data flows one way: [`io`] reads a file into a validated [`model::Problem`]; [`solver`] turns it
+//! into a [`solution::Solution`]; [`solution::check`] verifies any plan independently; [`io::plan`]
+//! writes it. [`graph`] answers structural questions about skills and eligibility.
+//!
+//! ```no_run
+//! use fieldsched::{io, solver};
+//! let problem = io::read_problem("instances/tiny.json".as_ref(), &io::ReadOptions::default())?;
+//! let plan = solver::solve(&problem, &solver::SolverConfig::default())?;
+//! println!("{} routes", plan.routes.len());
+//! # Ok::<(), fieldsched::Error>(())
+//! ```
+
+pub mod cli;
+pub mod error;
+pub mod generate;
+pub mod graph;
+pub mod io;
+pub mod model;
+pub mod rng;
+pub mod solution;
+pub mod solver;
+
+pub use error::{Error, Issue, Result};
+pub use model::Problem;
+pub use solution::Solution;
+pub use solver::{SolverConfig, solve};

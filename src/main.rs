@@ -1,0 +1,5 @@
+//! The `fieldsched` command.
+
+fn main() {
+    std::process::exit(fieldsched::cli::main());
+}

@@ -1,0 +1,33 @@
+//! The technician × visit eligibility table, computed once from skill levels.
+
+use super::{TechIdx, Technician, Visit, VisitIdx};
+
+/// Row-major table: `eligible[t * visits + v]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Eligibility {
+    visits: usize,
+    eligible: Vec<bool>,
+}
+
+impl Eligibility {
+    /// Computes who meets every required level of every visit.
+    pub fn compute(technicians: &[Technician], visits: &[Visit]) -> Self {
+        let mut eligible = Vec::with_capacity(technicians.len() * visits.len());
+        for tech in technicians {
+            for visit in visits {
+                eligible.push(visit.requires.iter().all(|r| {
+                    tech.levels.get(r.skill.get()).copied().unwrap_or(0) >= r.level
+                }));
+            }
+        }
+        Eligibility {
+            visits: visits.len(),
+            eligible,
+        }
+    }
+
+    /// Whether technician `t` may do visit `v`.
+    pub fn get(&self, t: TechIdx, v: VisitIdx) -> bool {
+        self.eligible[t.get() * self.visits + v.get()]
+    }
+}

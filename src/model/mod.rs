@@ -1,0 +1,383 @@
+//! The validated, immutable problem: dense indices, integer time, a flat travel matrix and the
+//! technician × visit eligibility table.
+
+mod eligibility;
+mod travel;
+
+pub use eligibility::Eligibility;
+pub use travel::TravelMatrix;
+
+use chrono::{DateTime, FixedOffset};
+
+/// Most spare-part types a problem may have.
+pub const MAX_PART_TYPES: usize = 16;
+/// Most tool types a problem may have (tools are a bit set).
+pub const MAX_TOOLS: usize = 64;
+
+/// Time in ticks from the horizon start (seconds for the native format; scaled file units for
+/// benchmark formats).
+pub type Time = i64;
+/// Cost in integer cost units (see [`Objective::cost_scale`]).
+pub type Cost = i64;
+
+macro_rules! index {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// The index as a `usize`.
+            pub fn get(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index!(
+    /// Dense index of a technician.
+    TechIdx
+);
+index!(
+    /// Dense index of a visit.
+    VisitIdx
+);
+index!(
+    /// Dense index of a site.
+    SiteIdx
+);
+index!(
+    /// Dense index of a skill.
+    SkillIdx
+);
+index!(
+    /// Dense index of a location in the travel matrix.
+    LocIdx
+);
+index!(
+    /// Dense index of an SLA tier.
+    TierIdx
+);
+
+/// How ticks, distances and costs are shown to people and written in plans.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clock {
+    /// Ticks are seconds after `origin`; plans carry RFC 3339 timestamps, distances are metres.
+    Calendar {
+        /// The horizon start.
+        origin: DateTime<FixedOffset>,
+    },
+    /// Ticks are `ticks_per_unit` per unit of the benchmark file; plans carry plain numbers.
+    Numeric {
+        /// Ticks per file unit (10 for one-decimal truncation, 10 000 for double precision).
+        ticks_per_unit: i64,
+    },
+}
+
+impl Clock {
+    /// Ticks per displayed unit of time and distance (1 s and 1 m for calendars).
+    pub fn ticks_per_unit(&self) -> i64 {
+        match self {
+            Clock::Calendar { .. } => 1,
+            Clock::Numeric { ticks_per_unit } => *ticks_per_unit,
+        }
+    }
+}
+
+/// An amount of cost per amount of ticks (cost = ticks × `cost` / `per`, rounded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rate {
+    /// Cost units charged per `per` ticks.
+    pub cost: Cost,
+    /// Ticks the cost is charged for (> 0).
+    pub per: i64,
+}
+
+impl Rate {
+    /// A rate of `cost` per `per` ticks.
+    pub const fn new(cost: Cost, per: i64) -> Self {
+        Rate { cost, per }
+    }
+
+    /// The cost of `ticks` ticks, rounded half away from zero.
+    pub fn apply(self, ticks: i64) -> Cost {
+        if self.cost == 0 || ticks == 0 {
+            return 0;
+        }
+        let num = ticks as i128 * self.cost as i128;
+        let per = self.per as i128;
+        let q = (2 * num + per.signum() * per) / (2 * per);
+        q as Cost
+    }
+}
+
+/// Kinds of on-site work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VisitKind {
+    /// A new installation.
+    Installation,
+    /// A periodic or regulatory inspection.
+    Inspection,
+    /// Planned maintenance.
+    Maintenance,
+    /// A repair of a fault.
+    Repair,
+}
+
+impl VisitKind {
+    /// All kinds, in a fixed order.
+    pub const ALL: [VisitKind; 4] = [
+        VisitKind::Installation,
+        VisitKind::Inspection,
+        VisitKind::Maintenance,
+        VisitKind::Repair,
+    ];
+
+    /// The lower-case name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            VisitKind::Installation => "installation",
+            VisitKind::Inspection => "inspection",
+            VisitKind::Maintenance => "maintenance",
+            VisitKind::Repair => "repair",
+        }
+    }
+}
+
+/// A skill domain (hvac, electrical, fiber …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skill {
+    /// Name as in the input.
+    pub name: String,
+}
+
+/// A named response-time promise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaTier {
+    /// Name, e.g. `platinum`.
+    pub name: String,
+    /// Service must start within this many ticks of the request.
+    pub response: Time,
+    /// Penalty for lateness past the due time.
+    pub lateness: Rate,
+    /// Penalty once per visit that starts after its due time.
+    pub breach: Cost,
+}
+
+/// One working period of a technician: leave home at or after `start`, back by `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shift {
+    /// Earliest departure.
+    pub start: Time,
+    /// Latest return.
+    pub end: Time,
+}
+
+/// A technician with home, skill levels, shifts and costs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Technician {
+    /// Id as in the input.
+    pub id: String,
+    /// Where each shift starts.
+    pub start: LocIdx,
+    /// Where each shift ends.
+    pub end: LocIdx,
+    /// Level per skill (indexed by [`SkillIdx`]); 0 means not held.
+    pub levels: Vec<u8>,
+    /// Working periods, sorted by start.
+    pub shifts: Vec<Shift>,
+    /// Cost of working time, from departure to return.
+    pub work_rate: Rate,
+    /// Fixed cost of using this technician in a shift.
+    pub fixed_cost: Cost,
+    /// Load the technician can carry, if limited.
+    pub capacity: Option<i64>,
+    /// Tools carried at the start of each shift (bit set).
+    pub tools: u64,
+    /// Spare parts carried at the start of each shift, per part type.
+    pub parts: Vec<i64>,
+}
+
+/// A customer location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Id as in the input.
+    pub id: String,
+    /// Location in the travel matrix.
+    pub loc: LocIdx,
+    /// The customer's SLA tier.
+    pub tier: Option<TierIdx>,
+}
+
+/// A time window for the start of service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Earliest start.
+    pub start: Time,
+    /// Latest start.
+    pub end: Time,
+}
+
+/// A required skill at a minimum level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirement {
+    /// The skill.
+    pub skill: SkillIdx,
+    /// The minimum level.
+    pub level: u8,
+}
+
+/// One on-site job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    /// Id as in the input.
+    pub id: String,
+    /// Where it happens.
+    pub site: SiteIdx,
+    /// The site's location (copied for the hot path).
+    pub loc: LocIdx,
+    /// What kind of work.
+    pub kind: VisitKind,
+    /// Service duration in ticks.
+    pub duration: Time,
+    /// Skills required, each at a minimum level.
+    pub requires: Vec<Requirement>,
+    /// Windows for the start of service, sorted; empty means any time in a shift.
+    pub windows: Vec<Window>,
+    /// When the request came in; service cannot start before it.
+    pub release: Option<Time>,
+    /// Due time of the SLA response (release + tier target).
+    pub due: Option<Time>,
+    /// The SLA tier that applies.
+    pub tier: Option<TierIdx>,
+    /// Multiplier of the visit's lateness, breach and leave-out penalties.
+    pub priority: i64,
+    /// Cost of leaving the visit out; `None` for a mandatory visit.
+    pub penalty: Option<Cost>,
+    /// Load taken from the technician's capacity.
+    pub demand: i64,
+    /// Tools needed (bit set); not consumed.
+    pub tools: u64,
+    /// Spare parts used up, per part type.
+    pub parts: Vec<i64>,
+}
+
+impl Visit {
+    /// Whether the visit must be served.
+    pub fn is_mandatory(&self) -> bool {
+        self.penalty.is_none()
+    }
+}
+
+/// A depot where technicians restock every tool and spare part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Depot {
+    /// Id as in the input (written for restock stops in plans).
+    pub id: String,
+    /// Location in the travel matrix.
+    pub loc: LocIdx,
+}
+
+/// Which objective the costs implement (for reports and the exact engine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectiveKind {
+    /// Field-service costs: leave-outs, SLA breaches, lateness, working time, technicians.
+    Native,
+    /// Fewest technicians, then distance (double precision).
+    Hierarchical,
+    /// Distance only, each edge truncated to one decimal.
+    Distance,
+    /// Total working duration of the technicians (Pillac TRSP).
+    Duration,
+    /// Distance plus outsourcing cost of left-out visits (Kovacs STRSP).
+    Outsourcing,
+}
+
+impl ObjectiveKind {
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectiveKind::Native => "native",
+            ObjectiveKind::Hierarchical => "hierarchical",
+            ObjectiveKind::Distance => "distance",
+            ObjectiveKind::Duration => "duration",
+            ObjectiveKind::Outsourcing => "outsourcing",
+        }
+    }
+}
+
+/// The weights of the objective that are not carried by technicians, tiers or visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objective {
+    /// Which objective this is.
+    pub kind: ObjectiveKind,
+    /// Cost per distance tick.
+    pub distance: Rate,
+    /// Cost of leaving out one mandatory visit (times its priority).
+    pub unassigned: Cost,
+    /// Cost units per displayed cost unit.
+    pub cost_scale: i64,
+}
+
+/// A complete, validated dispatch problem.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// Instance name.
+    pub name: String,
+    /// How ticks map to displayed times.
+    pub clock: Clock,
+    /// Skill domains.
+    pub skills: Vec<Skill>,
+    /// SLA tiers.
+    pub tiers: Vec<SlaTier>,
+    /// Technicians.
+    pub technicians: Vec<Technician>,
+    /// Customer sites.
+    pub sites: Vec<Site>,
+    /// Visits to plan.
+    pub visits: Vec<Visit>,
+    /// The restock depot, if the format has one.
+    pub depot: Option<Depot>,
+    /// Travel durations and distances between locations.
+    pub travel: TravelMatrix,
+    /// Objective weights.
+    pub objective: Objective,
+    /// Which technician may do which visit.
+    pub eligibility: Eligibility,
+}
+
+impl Problem {
+    /// Technician by index.
+    pub fn tech(&self, t: TechIdx) -> &Technician {
+        &self.technicians[t.get()]
+    }
+
+    /// Visit by index.
+    pub fn visit(&self, v: VisitIdx) -> &Visit {
+        &self.visits[v.get()]
+    }
+
+    /// Whether technician `t` has every level visit `v` requires.
+    pub fn is_eligible(&self, t: TechIdx, v: VisitIdx) -> bool {
+        self.eligibility.get(t, v)
+    }
+
+    /// Technician indices.
+    pub fn tech_indices(&self) -> impl Iterator<Item = TechIdx> + '_ {
+        (0..self.technicians.len() as u32).map(TechIdx)
+    }
+
+    /// Visit indices.
+    pub fn visit_indices(&self) -> impl Iterator<Item = VisitIdx> + '_ {
+        (0..self.visits.len() as u32).map(VisitIdx)
+    }
+
+    /// The penalty for leaving out `v`.
+    pub fn leave_out_cost(&self, v: VisitIdx) -> Cost {
+        let visit = self.visit(v);
+        visit
+            .penalty
+            .unwrap_or(self.objective.unassigned)
+            .saturating_mul(visit.priority)
+    }
+}

@@ -1,0 +1,306 @@
+//! The independent checker: recomputes every route of a plan from the problem alone and lists
+//! every violation. It shares no code with the solver's schedule but the lateness formula.
+
+use crate::model::{Cost, LocIdx, MAX_PART_TYPES, Problem, TechIdx, Technician, Time, Visit};
+
+use super::kpis::Kpis;
+use super::schedule::{self, StopTime};
+use super::{Reason, Solution, Stop};
+
+/// A stop of a plan with the times the plan states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatedStop {
+    /// The stop.
+    pub stop: Stop,
+    /// Stated arrival, start and end.
+    pub time: StopTime,
+}
+
+/// A route as a plan states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedRoute {
+    /// The technician.
+    pub tech: TechIdx,
+    /// Index into the technician's shifts.
+    pub shift: usize,
+    /// Departure from the start location.
+    pub start: Time,
+    /// Return to the end location.
+    pub end: Time,
+    /// Stops with their times.
+    pub stops: Vec<StatedStop>,
+}
+
+/// A plan as written in a file: routes with times, unassigned visits, the stated cost.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StatedPlan {
+    /// Routes.
+    pub routes: Vec<StatedRoute>,
+    /// Visits left out, with the stated reason.
+    pub unassigned: Vec<(crate::model::VisitIdx, Reason)>,
+    /// The stated objective value, if any.
+    pub cost: Option<Cost>,
+}
+
+impl StatedPlan {
+    /// The plan of a solution, with times from the reference schedule.
+    ///
+    /// Fails with the index of a route the schedule rejects.
+    pub fn from_solution(problem: &Problem, solution: &Solution) -> Result<Self, (usize, schedule::Violation)> {
+        let mut routes = Vec::with_capacity(solution.routes.len());
+        let mut times = Vec::new();
+        for (k, route) in solution.routes.iter().enumerate() {
+            let summary = schedule::simulate(
+                problem,
+                route.tech,
+                route.shift,
+                route.stops.iter().copied(),
+                Some(&mut times),
+            )
+            .map_err(|v| (k, v))?;
+            routes.push(StatedRoute {
+                tech: route.tech,
+                shift: route.shift,
+                start: summary.departure,
+                end: summary.back,
+                stops: route
+                    .stops
+                    .iter()
+                    .zip(&times)
+                    .map(|(&stop, &time)| StatedStop { stop, time })
+                    .collect(),
+            });
+        }
+        let cost = super::cost::evaluate(problem, solution)?.total();
+        Ok(StatedPlan {
+            routes,
+            unassigned: solution.unassigned.iter().map(|u| (u.visit, u.reason)).collect(),
+            cost: Some(cost),
+        })
+    }
+}
+
+/// One thing wrong with a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable code: `coverage`, `duplicate`, `eligibility`, `window`, `release`, `travel`,
+    /// `duration`, `shift`, `capacity`, `tools`, `parts`, `depot`, `shift_reused`, `cost`,
+    /// `unassigned_mandatory` (a warning).
+    pub code: &'static str,
+    /// Route index, when the finding is about a route.
+    pub route: Option<usize>,
+    /// Stop index in the route.
+    pub stop: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The checker's verdict: violations, warnings and figures recomputed from the plan.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    /// Broken constraints; the plan is feasible when there are none.
+    pub violations: Vec<Finding>,
+    /// Things a planner should know that break no constraint (mandatory visits left out).
+    pub warnings: Vec<Finding>,
+    /// Figures recomputed from the stated times.
+    pub kpis: Kpis,
+}
+
+impl Report {
+    /// Whether the plan breaks no constraint.
+    pub fn is_feasible(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+struct Checker<'a> {
+    problem: &'a Problem,
+    report: Report,
+}
+
+impl Checker<'_> {
+    fn flag(&mut self, code: &'static str, route: Option<usize>, stop: Option<usize>, message: String) {
+        self.report.violations.push(Finding {
+            code,
+            route,
+            stop,
+            message,
+        });
+    }
+}
+
+/// Checks a stated plan against the problem.
+pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
+    let mut c = Checker {
+        problem,
+        report: Report {
+            kpis: Kpis::new(problem),
+            ..Report::default()
+        },
+    };
+    let mut seen = vec![0u32; problem.visits.len()];
+    let mut used_shift = std::collections::HashSet::new();
+    let mut used_tech = std::collections::HashSet::new();
+    for (r, route) in plan.routes.iter().enumerate() {
+        if !used_shift.insert((route.tech, route.shift)) {
+            c.flag("shift_reused", Some(r), None, format!(
+                "technician {} shift {} has more than one route",
+                problem.tech(route.tech).id, route.shift
+            ));
+        }
+        if !route.stops.is_empty() {
+            used_tech.insert(route.tech);
+            c.report.kpis.routes += 1;
+        }
+        check_route(&mut c, r, route, &mut seen);
+    }
+    c.report.kpis.technicians_used = used_tech.len();
+    for &(v, _) in &plan.unassigned {
+        seen[v.get()] += 1;
+        let visit = problem.visit(v);
+        c.report.kpis.record_unassigned(problem, visit.tier, problem.leave_out_cost(v));
+        if visit.is_mandatory() {
+            c.report.warnings.push(Finding {
+                code: "unassigned_mandatory",
+                route: None,
+                stop: None,
+                message: format!("mandatory visit {} is left out", visit.id),
+            });
+        }
+    }
+    for (v, &n) in seen.iter().enumerate() {
+        let id = &problem.visits[v].id;
+        match n {
+            0 => c.flag("coverage", None, None, format!("visit {id} is neither in a route nor unassigned")),
+            1 => {}
+            n => c.flag("duplicate", None, None, format!("visit {id} appears {n} times")),
+        }
+    }
+    if let Some(stated) = plan.cost {
+        let found = c.report.kpis.cost.total();
+        if stated.abs_diff(found) > 1.max(found.unsigned_abs() / 1_000_000_000_000) {
+            c.flag("cost", None, None, format!(
+                "the plan states cost {stated} but its routes cost {found} (cost units)"
+            ));
+        }
+    }
+    c.report
+}
+
+fn meets_levels(tech: &Technician, visit: &Visit) -> bool {
+    visit
+        .requires
+        .iter()
+        .all(|r| tech.levels.get(r.skill.get()).is_some_and(|&l| l >= r.level))
+}
+
+fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u32]) {
+    let p = c.problem;
+    let Some(tech) = p.technicians.get(route.tech.get()) else {
+        c.flag("shift", Some(r), None, "unknown technician".into());
+        return;
+    };
+    let Some(shift) = tech.shifts.get(route.shift) else {
+        c.flag("shift", Some(r), None, format!("technician {} has no shift {}", tech.id, route.shift));
+        return;
+    };
+    if route.stops.is_empty() {
+        return;
+    }
+    if route.start < shift.start {
+        c.flag("shift", Some(r), None, format!("{} leaves before the shift starts", tech.id));
+    }
+    let mut at: LocIdx = tech.start;
+    let mut now = route.start;
+    let mut load = 0i64;
+    let mut tools = tech.tools;
+    let mut parts = [0i64; MAX_PART_TYPES];
+    parts[..tech.parts.len()].copy_from_slice(&tech.parts);
+    let mut distance = 0i64;
+    let mut travel = 0i64;
+    let mut lateness: Cost = 0;
+    for (k, s) in route.stops.iter().enumerate() {
+        let here = match s.stop {
+            Stop::Visit(v) => p.visit(v).loc,
+            Stop::Restock => match &p.depot {
+                Some(d) => d.loc,
+                None => {
+                    c.flag("depot", Some(r), Some(k), "restock stop but the problem has no depot".into());
+                    return;
+                }
+            },
+        };
+        let drive = p.travel.time(at, here);
+        if s.time.arrival < now + drive {
+            c.flag("travel", Some(r), Some(k), format!(
+                "arrives at {} but cannot be there before {}", s.time.arrival, now + drive
+            ));
+        }
+        if s.time.start < s.time.arrival {
+            c.flag("travel", Some(r), Some(k), "starts before arriving".into());
+        }
+        distance += p.travel.distance(at, here);
+        travel += drive;
+        match s.stop {
+            Stop::Visit(v) => {
+                seen[v.get()] += 1;
+                let visit = p.visit(v);
+                let id = &visit.id;
+                if !meets_levels(tech, visit) {
+                    c.flag("eligibility", Some(r), Some(k), format!("{} lacks a skill level visit {id} needs", tech.id));
+                }
+                let start = s.time.start;
+                if !visit.windows.is_empty() && !visit.windows.iter().any(|w| w.start <= start && start <= w.end) {
+                    c.flag("window", Some(r), Some(k), format!("visit {id} starts at {start}, outside its windows"));
+                }
+                if visit.release.is_some_and(|rel| start < rel) {
+                    c.flag("release", Some(r), Some(k), format!("visit {id} starts before it was requested"));
+                }
+                if s.time.end - start < visit.duration {
+                    c.flag("duration", Some(r), Some(k), format!(
+                        "visit {id} lasts {} but needs {}", s.time.end - start, visit.duration
+                    ));
+                }
+                load += visit.demand;
+                if tech.capacity.is_some_and(|cap| load > cap) {
+                    c.flag("capacity", Some(r), Some(k), format!("load {load} exceeds the capacity at visit {id}"));
+                }
+                if visit.tools & !tools != 0 {
+                    c.flag("tools", Some(r), Some(k), format!("{} lacks a tool visit {id} needs", tech.id));
+                }
+                for (t, (have, need)) in parts.iter_mut().zip(&visit.parts).enumerate() {
+                    *have -= need;
+                    if *have < 0 {
+                        c.flag("parts", Some(r), Some(k), format!("{} runs out of spare part {t} at visit {id}", tech.id));
+                    }
+                }
+                let (late, penalty, _) = schedule::lateness(p, visit, start);
+                lateness = lateness.saturating_add(penalty);
+                c.report.kpis.record_visit(p, visit.tier, late);
+            }
+            Stop::Restock => {
+                tools = u64::MAX;
+                parts = [i64::MAX / 4; MAX_PART_TYPES];
+            }
+        }
+        now = s.time.end;
+        at = here;
+    }
+    let home = p.travel.time(at, tech.end);
+    distance += p.travel.distance(at, tech.end);
+    travel += home;
+    if route.end < now + home {
+        c.flag("travel", Some(r), None, format!("{} cannot be home by {}", tech.id, route.end));
+    }
+    if route.end > shift.end {
+        c.flag("shift", Some(r), None, format!("{} is back at {} after the shift ends at {}", tech.id, route.end, shift.end));
+    }
+    let k = &mut c.report.kpis;
+    k.distance += distance;
+    k.travel_time += travel;
+    k.working_time += route.end - route.start;
+    k.cost.fixed = k.cost.fixed.saturating_add(tech.fixed_cost);
+    k.cost.working = k.cost.working.saturating_add(tech.work_rate.apply(route.end - route.start));
+    k.cost.distance = k.cost.distance.saturating_add(p.objective.distance.apply(distance));
+    k.cost.lateness = k.cost.lateness.saturating_add(lateness);
+}

@@ -1,0 +1,74 @@
+//! The cost breakdown of routes and plans, from the reference schedule.
+
+use crate::model::{Cost, Problem, TechIdx};
+
+use super::schedule::{self, Summary, Violation};
+use super::{Route, Solution};
+
+/// What a plan costs, term by term (integer cost units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CostBreakdown {
+    /// Fixed costs of the technicians used.
+    pub fixed: Cost,
+    /// Working time, departure to return.
+    pub working: Cost,
+    /// Distance driven.
+    pub distance: Cost,
+    /// SLA lateness and breaches.
+    pub lateness: Cost,
+    /// Visits left out.
+    pub unassigned: Cost,
+}
+
+impl CostBreakdown {
+    /// The objective value.
+    pub fn total(&self) -> Cost {
+        self.fixed
+            .saturating_add(self.working)
+            .saturating_add(self.distance)
+            .saturating_add(self.lateness)
+            .saturating_add(self.unassigned)
+    }
+
+    /// Adds another breakdown term by term.
+    pub fn add(&mut self, other: &CostBreakdown) {
+        self.fixed = self.fixed.saturating_add(other.fixed);
+        self.working = self.working.saturating_add(other.working);
+        self.distance = self.distance.saturating_add(other.distance);
+        self.lateness = self.lateness.saturating_add(other.lateness);
+        self.unassigned = self.unassigned.saturating_add(other.unassigned);
+    }
+}
+
+/// The cost of a feasible route of technician `tech` with this summary (zero when it has no stops).
+pub fn route_cost(problem: &Problem, tech: TechIdx, summary: &Summary, empty: bool) -> CostBreakdown {
+    if empty {
+        return CostBreakdown::default();
+    }
+    let t = problem.tech(tech);
+    CostBreakdown {
+        fixed: t.fixed_cost,
+        working: t.work_rate.apply(summary.working()),
+        distance: problem.objective.distance.apply(summary.distance),
+        lateness: summary.lateness_cost,
+        unassigned: 0,
+    }
+}
+
+/// The cost of a route, or why it is infeasible.
+pub fn evaluate_route(problem: &Problem, route: &Route) -> Result<CostBreakdown, Violation> {
+    let summary = schedule::simulate(problem, route.tech, route.shift, route.stops.iter().copied(), None)?;
+    Ok(route_cost(problem, route.tech, &summary, route.stops.is_empty()))
+}
+
+/// The cost of a plan, or the first infeasible route (its index) and why.
+pub fn evaluate(problem: &Problem, solution: &Solution) -> Result<CostBreakdown, (usize, Violation)> {
+    let mut total = CostBreakdown::default();
+    for (k, route) in solution.routes.iter().enumerate() {
+        total.add(&evaluate_route(problem, route).map_err(|v| (k, v))?);
+    }
+    for u in &solution.unassigned {
+        total.unassigned = total.unassigned.saturating_add(problem.leave_out_cost(u.visit));
+    }
+    Ok(total)
+}

@@ -1,0 +1,240 @@
+//! The one reference simulation of a route: arrival, wait, start and end of every stop.
+//!
+//! The technician leaves home as late as possible without delaying the return, making any
+//! visit late that was on time, or missing a window; what waiting remains is spent on site.
+
+use crate::model::{Cost, LocIdx, MAX_PART_TYPES, Problem, TechIdx, Time, Visit};
+
+use super::Stop;
+
+/// Times of one stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StopTime {
+    /// Arrival at the location.
+    pub arrival: Time,
+    /// Start of service (after any wait).
+    pub start: Time,
+    /// End of service.
+    pub end: Time,
+}
+
+/// Why a route cannot be driven as given; `stop` is the index in the route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Violation {
+    /// The technician lacks a required skill level.
+    Ineligible {
+        /// Stop index.
+        stop: usize,
+    },
+    /// Service cannot start within any window.
+    Window {
+        /// Stop index.
+        stop: usize,
+    },
+    /// The technician is back after the shift ends.
+    ShiftEnd,
+    /// The load exceeds the capacity.
+    Capacity {
+        /// Stop index.
+        stop: usize,
+    },
+    /// A required tool is not carried.
+    Tools {
+        /// Stop index.
+        stop: usize,
+    },
+    /// Not enough of a spare part is carried.
+    Parts {
+        /// Stop index.
+        stop: usize,
+    },
+    /// A restock stop in a problem without a depot.
+    NoDepot {
+        /// Stop index.
+        stop: usize,
+    },
+}
+
+/// The outcome of simulating a feasible route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Departure from the start location.
+    pub departure: Time,
+    /// Return to the end location.
+    pub back: Time,
+    /// Distance driven.
+    pub distance: i64,
+    /// Time spent driving.
+    pub travel: Time,
+    /// Sum of ticks late over the visits.
+    pub late_ticks: Time,
+    /// Visits that start after their due time.
+    pub late_visits: u32,
+    /// Lateness and breach penalties, priority-weighted.
+    pub lateness_cost: Cost,
+    /// Breach penalties included in `lateness_cost`.
+    pub breach_cost: Cost,
+}
+
+impl Summary {
+    /// Working time: departure to return.
+    pub fn working(&self) -> Time {
+        self.back - self.departure
+    }
+}
+
+/// Lateness of a visit starting at `start`: (ticks late, penalty, breach part of the penalty).
+pub fn lateness(problem: &Problem, visit: &Visit, start: Time) -> (Time, Cost, Cost) {
+    let Some(due) = visit.due else {
+        return (0, 0, 0);
+    };
+    let late = (start - due).max(0);
+    if late == 0 {
+        return (0, 0, 0);
+    }
+    let Some(tier) = visit.tier.map(|t| &problem.tiers[t.get()]) else {
+        return (late, 0, 0);
+    };
+    let breach = tier.breach.saturating_mul(visit.priority);
+    let penalty = tier
+        .lateness
+        .apply(late)
+        .saturating_mul(visit.priority)
+        .saturating_add(breach);
+    (late, penalty, breach)
+}
+
+/// Simulates the route of technician `tech` in shift `shift` over `stops`.
+///
+/// Returns the summary, and fills `times` (when given) with one entry per stop.
+pub fn simulate<I>(
+    problem: &Problem,
+    tech: TechIdx,
+    shift: usize,
+    stops: I,
+    times: Option<&mut Vec<StopTime>>,
+) -> Result<Summary, Violation>
+where
+    I: IntoIterator<Item = Stop>,
+    I::IntoIter: Clone,
+{
+    let stops = stops.into_iter();
+    let earliest = problem.tech(tech).shifts[shift].start;
+    let first = walk(problem, tech, shift, stops.clone(), earliest, None)?;
+    let departure = earliest + first.delay;
+    let mut summary = first.summary;
+    summary.departure = departure;
+    if let Some(times) = times {
+        times.clear();
+        walk(problem, tech, shift, stops, departure, Some(times))?;
+    }
+    Ok(summary)
+}
+
+struct Walk {
+    summary: Summary,
+    /// How long the departure can be put off without changing the return or any lateness.
+    delay: Time,
+}
+
+fn walk(
+    problem: &Problem,
+    t: TechIdx,
+    shift: usize,
+    stops: impl Iterator<Item = Stop>,
+    departure: Time,
+    mut times: Option<&mut Vec<StopTime>>,
+) -> Result<Walk, Violation> {
+    let tech = problem.tech(t);
+    let shift = tech.shifts[shift];
+    let mut parts = [0i64; MAX_PART_TYPES];
+    parts[..tech.parts.len()].copy_from_slice(&tech.parts);
+    let mut tools = tech.tools;
+    let mut load = 0i64;
+    let mut now = departure;
+    let mut at: LocIdx = tech.start;
+    let mut summary = Summary::default();
+    let mut waited = 0;
+    let mut delay = Time::MAX;
+    for (k, stop) in stops.enumerate() {
+        let (loc, arrival, start, end) = match stop {
+            Stop::Visit(v) => {
+                let visit = problem.visit(v);
+                if !problem.is_eligible(t, v) {
+                    return Err(Violation::Ineligible { stop: k });
+                }
+                let arrival = now + problem.travel.time(at, visit.loc);
+                let ready = visit.release.map_or(arrival, |r| r.max(arrival));
+                let (start, latest) = if visit.windows.is_empty() {
+                    (ready, Time::MAX)
+                } else {
+                    let w = visit
+                        .windows
+                        .iter()
+                        .find(|w| w.end >= ready)
+                        .ok_or(Violation::Window { stop: k })?;
+                    (ready.max(w.start), w.end)
+                };
+                waited += start - arrival;
+                let (late, penalty, breach) = lateness(problem, visit, start);
+                let slack = match visit.due {
+                    _ if late > 0 => 0,
+                    Some(due) => latest.min(due) - start,
+                    None => latest - start,
+                };
+                delay = delay.min(waited.saturating_add(slack));
+                summary.late_ticks += late;
+                summary.late_visits += u32::from(late > 0);
+                summary.lateness_cost = summary.lateness_cost.saturating_add(penalty);
+                summary.breach_cost = summary.breach_cost.saturating_add(breach);
+                load += visit.demand;
+                if tech.capacity.is_some_and(|c| load > c) {
+                    return Err(Violation::Capacity { stop: k });
+                }
+                if visit.tools & !tools != 0 {
+                    return Err(Violation::Tools { stop: k });
+                }
+                for (have, need) in parts.iter_mut().zip(&visit.parts) {
+                    *have -= need;
+                    if *have < 0 {
+                        return Err(Violation::Parts { stop: k });
+                    }
+                }
+                (visit.loc, arrival, start, start + visit.duration)
+            }
+            Stop::Restock => {
+                let depot = problem
+                    .depot
+                    .as_ref()
+                    .ok_or(Violation::NoDepot { stop: k })?;
+                let arrival = now + problem.travel.time(at, depot.loc);
+                tools = u64::MAX;
+                parts = [i64::MAX / 4; MAX_PART_TYPES];
+                (depot.loc, arrival, arrival, arrival)
+            }
+        };
+        summary.travel += arrival - now;
+        summary.distance += problem.travel.distance(at, loc);
+        if let Some(times) = times.as_deref_mut() {
+            times.push(StopTime {
+                arrival,
+                start,
+                end,
+            });
+        }
+        now = end;
+        at = loc;
+    }
+    let home = problem.travel.time(at, tech.end);
+    summary.travel += home;
+    summary.distance += problem.travel.distance(at, tech.end);
+    summary.back = now + home;
+    if summary.back > shift.end {
+        return Err(Violation::ShiftEnd);
+    }
+    summary.departure = departure;
+    Ok(Walk {
+        summary,
+        delay: delay.min(waited),
+    })
+}

@@ -1,0 +1,191 @@
+//! Regret insertion: repeatedly insert the visit whose best placement would cost the most more
+//! if it had to take its second best, over the routes of eligible technicians, respecting every
+//! hard constraint through the reference schedule.
+
+use rayon::prelude::*;
+
+use crate::model::{Cost, Problem, TechIdx, VisitIdx};
+use crate::solution::cost::route_cost;
+use crate::solution::schedule::simulate;
+use crate::solution::{Reason, Route, Stop, Unassigned};
+
+use super::explain::explain;
+
+/// Where a visit would go in one route, and what it would add to the cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Placement {
+    delta: Cost,
+    position: usize,
+    restock: bool,
+}
+
+
+/// The cost of a route of `slot`'s technician with `stops`, or `None` when infeasible.
+fn cost_of(problem: &Problem, slot: &Slot, stops: impl Iterator<Item = Stop> + Clone, empty: bool) -> Option<Cost> {
+    let summary = simulate(problem, slot.tech, slot.shift, stops, None).ok()?;
+    Some(route_cost(problem, slot.tech, &summary, empty).total())
+}
+
+fn needs_restock(problem: &Problem, v: VisitIdx) -> bool {
+    let visit = problem.visit(v);
+    problem.depot.is_some() && (visit.tools != 0 || visit.parts.iter().any(|&p| p > 0))
+}
+
+/// The cheapest feasible placement of `v` in `slot`.
+fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placement> {
+    if !problem.is_eligible(slot.tech, v) {
+        return None;
+    }
+    let restock_options: &[bool] = if needs_restock(problem, v) { &[false, true] } else { &[false] };
+    let mut best: Option<Placement> = None;
+    for position in 0..=slot.stops.len() {
+        for &restock in restock_options {
+            let (before, after) = slot.stops.split_at(position);
+            let inserted: &[Stop] = if restock { &[Stop::Restock, Stop::Visit(v)] } else { &[] };
+            let single = [Stop::Visit(v)];
+            let middle = if restock { inserted } else { &single[..] };
+            let stops = before.iter().chain(middle).chain(after).copied();
+            if let Some(cost) = cost_of(problem, slot, stops, false) {
+                let delta = cost - slot.cost;
+                if best.is_none_or(|b| delta < b.delta) {
+                    best = Some(Placement { delta, position, restock });
+                }
+            }
+        }
+    }
+    best
+}
+
+/// A technician shift being filled.
+#[derive(Clone)]
+pub struct Slot {
+    tech: TechIdx,
+    shift: usize,
+    stops: Vec<Stop>,
+    cost: Cost,
+}
+
+/// One empty slot per technician shift.
+pub fn empty_slots(problem: &Problem) -> Vec<Slot> {
+    problem
+        .tech_indices()
+        .flat_map(|t| (0..problem.tech(t).shifts.len()).map(move |s| (t, s)))
+        .map(|(tech, shift)| Slot { tech, shift, stops: Vec::new(), cost: 0 })
+        .collect()
+}
+
+/// The non-empty routes of the slots.
+pub fn routes(slots: &[Slot]) -> Vec<Route> {
+    slots
+        .iter()
+        .filter(|s| !s.stops.is_empty())
+        .map(|s| Route { tech: s.tech, shift: s.shift, stops: s.stops.clone() })
+        .collect()
+}
+
+impl Slot {
+    /// The stops of the slot.
+    pub fn stops(&self) -> &[Stop] {
+        &self.stops
+    }
+}
+
+/// Total cost of the slots.
+pub fn slots_cost(slots: &[Slot]) -> Cost {
+    slots.iter().map(|s| s.cost).sum()
+}
+
+/// Removes visit `v` from the slots (and a restock stop right before it), updating the cost.
+pub fn remove(problem: &Problem, slots: &mut [Slot], v: VisitIdx) {
+    for slot in slots.iter_mut() {
+        if let Some(k) = slot.stops.iter().position(|&s| s == Stop::Visit(v)) {
+            let from = if k > 0 && slot.stops[k - 1] == Stop::Restock { k - 1 } else { k };
+            slot.stops.drain(from..=k);
+            let empty = slot.stops.is_empty();
+            slot.cost = cost_of(problem, slot, slot.stops.iter().copied(), empty).unwrap_or(Cost::MAX / 4);
+            return;
+        }
+    }
+}
+
+/// Inserts `pending` visits into `slots` by regret-2 insertion, over the routes of eligible
+/// technicians; returns the visits left out with their reasons.
+pub fn regret_insertion(problem: &Problem, slots: &mut [Slot], mut pending: Vec<VisitIdx>) -> Vec<Unassigned> {
+    // table[i][s]: best placement of pending[i] in slot s.
+    let mut table: Vec<Vec<Option<Placement>>> = pending
+        .par_iter()
+        .map(|&v| slots.iter().map(|slot| best_placement(problem, slot, v)).collect())
+        .collect();
+    let mut unassigned = Vec::new();
+    loop {
+        // Pick the visit of highest regret; set aside those that fit nowhere any more.
+        let mut choice: Option<(usize, VisitIdx, Cost, Cost)> = None; // (index, visit, regret, best delta)
+        let mut i = 0;
+        while i < pending.len() {
+            let v = pending[i];
+            let (mut first, mut second) = (None::<Cost>, None::<Cost>);
+            for p in table[i].iter().flatten() {
+                if first.is_none_or(|f| p.delta < f) {
+                    second = first;
+                    first = Some(p.delta);
+                } else if second.is_none_or(|s| p.delta < s) {
+                    second = Some(p.delta);
+                }
+            }
+            let Some(best) = first else {
+                pending.swap_remove(i);
+                table.swap_remove(i);
+                unassigned.push(leave_out(problem, v, false));
+                continue;
+            };
+            i += 1;
+            let leave = problem.visit(v).penalty;
+            if leave.is_some_and(|pen| best >= pen) {
+                continue;
+            }
+            let alternative = [second, leave].into_iter().flatten().min().unwrap_or(Cost::MAX);
+            let regret = alternative.saturating_sub(best);
+            let better = choice.is_none_or(|(_, c, r, b)| (regret, std::cmp::Reverse(best), std::cmp::Reverse(v)) > (r, std::cmp::Reverse(b), std::cmp::Reverse(c)));
+            if better {
+                choice = Some((i - 1, v, regret, best));
+            }
+        }
+        // Removals during the scan only touch positions not yet scanned, so `i` still holds `v`.
+        let Some((i, v, _, _)) = choice else { break };
+        let (s, placement) = table[i]
+            .iter()
+            .enumerate()
+            .filter_map(|(s, p)| p.map(|p| (s, p)))
+            .min_by_key(|&(s, p)| (p.delta, s))
+            .unwrap_or_else(|| unreachable!("a chosen visit has a placement"));
+        let slot = &mut slots[s];
+        let new: &[Stop] = if placement.restock { &[Stop::Restock, Stop::Visit(v)] } else { &[Stop::Visit(v)] };
+        slot.stops.splice(placement.position..placement.position, new.iter().copied());
+        slot.cost += placement.delta;
+        pending.swap_remove(i);
+        table.swap_remove(i);
+        let slot = &slots[s];
+        let fresh: Vec<Option<Placement>> = pending.par_iter().map(|&w| best_placement(problem, slot, w)).collect();
+        for (row, p) in table.iter_mut().zip(fresh) {
+            row[s] = p;
+        }
+    }
+    for v in pending {
+        unassigned.push(leave_out(problem, v, true));
+    }
+    unassigned.sort_by_key(|u| u.visit);
+    unassigned
+}
+
+/// A visit left out: `has_place` when it could still be placed but costs more than its penalty.
+fn leave_out(problem: &Problem, v: VisitIdx, has_place: bool) -> Unassigned {
+    if has_place {
+        return Unassigned {
+            visit: v,
+            reason: Reason::NotWorthIt,
+            detail: "serving it costs more than the penalty for leaving it out".into(),
+        };
+    }
+    let (reason, detail) = explain(problem, v);
+    Unassigned { visit: v, reason, detail }
+}

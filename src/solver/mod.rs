@@ -1,0 +1,114 @@
+//! Solving: configuration, the engines, and the choice between them.
+
+mod construct;
+pub mod exact;
+mod explain;
+mod repair;
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::Problem;
+use crate::solution::{Solution, SolverInfo};
+
+pub use explain::explain;
+
+/// Which engine solves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SolverChoice {
+    /// The exact engine for problems of at most `exact_max_visits` visits, else the heuristic.
+    #[default]
+    Auto,
+    /// The exact MILP engine.
+    Exact,
+    /// The heuristic engine.
+    Heuristic,
+}
+
+/// How to solve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SolverConfig {
+    /// Wall-clock limit in seconds.
+    pub time_limit: Option<f64>,
+    /// Iteration limit of the heuristic's search.
+    pub iterations: Option<u64>,
+    /// Random seed.
+    pub seed: u64,
+    /// Worker threads (≥ 1).
+    pub threads: usize,
+    /// Engine choice.
+    pub solver: SolverChoice,
+    /// Largest problem `auto` hands to the exact engine.
+    pub exact_max_visits: usize,
+}
+
+impl Default for SolverConfig {
+    fn default() -> Self {
+        SolverConfig {
+            time_limit: None,
+            iterations: None,
+            seed: 1,
+            threads: 1,
+            solver: SolverChoice::Auto,
+            exact_max_visits: 12,
+        }
+    }
+}
+
+impl SolverConfig {
+    /// Checks the settings.
+    pub fn validate(&self) -> Result<()> {
+        if self.threads == 0 || self.threads > 256 {
+            return Err(Error::Usage("threads must be from 1 to 256".into()));
+        }
+        if self.time_limit.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+            return Err(Error::Usage("the time limit must be a positive number of seconds".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Ruin-and-recreate attempts when visits are left out for want of room and no iteration
+/// limit is given.
+const DEFAULT_REPAIR_ATTEMPTS: u64 = 2_000;
+
+/// Solves `problem` as `config` says.
+pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
+    config.validate()?;
+    let started = Instant::now();
+    let use_exact = match config.solver {
+        SolverChoice::Exact => true,
+        SolverChoice::Heuristic => false,
+        SolverChoice::Auto => exact::AVAILABLE && exact::supports(problem) && problem.visits.len() <= config.exact_max_visits,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|e| Error::Solver(format!("cannot start {} threads: {e}", config.threads)))?;
+    let mut solution = pool.install(|| {
+        let mut slots = construct::empty_slots(problem);
+        let mut unassigned = construct::regret_insertion(problem, &mut slots, problem.visit_indices().collect());
+        let deadline = config.time_limit.map(|t| started + std::time::Duration::from_secs_f64(t));
+        let mut rng = crate::rng::Rng::new(config.seed);
+        let attempts = config.iterations.unwrap_or(DEFAULT_REPAIR_ATTEMPTS);
+        repair::repair(problem, &mut slots, &mut unassigned, &mut rng, attempts, deadline);
+        let start = Solution { routes: construct::routes(&slots), unassigned, solver: SolverInfo::default() };
+        if use_exact {
+            exact::solve(problem, config, &start)
+        } else {
+            Ok(Solution {
+                solver: SolverInfo { name: "heuristic".into(), ..SolverInfo::default() },
+                ..start
+            })
+        }
+    })?;
+    solution.solver.seed = config.seed;
+    solution.solver.threads = config.threads;
+    solution.solver.time_limit = config.time_limit;
+    solution.solver.elapsed = started.elapsed().as_secs_f64();
+    Ok(solution)
+}

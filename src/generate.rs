@@ -98,10 +98,10 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 _ => VisitKindDto::Installation,
             };
             let (minutes, top_level) = match kind {
-                VisitKindDto::Repair => (rng.range(3, 12) * 10, 4),
-                VisitKindDto::Maintenance => (rng.range(6, 18) * 10, 3),
-                VisitKindDto::Inspection => (rng.range(2, 6) * 10, 2),
-                VisitKindDto::Installation => (rng.range(9, 24) * 10, 4),
+                VisitKindDto::Repair => (rng.range(2, 9) * 10, 4),
+                VisitKindDto::Maintenance => (rng.range(3, 12) * 10, 3),
+                VisitKindDto::Inspection => (rng.range(2, 5) * 10, 2),
+                VisitKindDto::Installation => (rng.range(6, 18) * 10, 4),
             };
             // A requirement some technician meets: copy one technician's skill, at most its level.
             let mut skills = BTreeMap::new();

@@ -74,7 +74,7 @@ impl SolverConfig {
 
 /// Ruin-and-recreate attempts when visits are left out for want of room and no iteration
 /// limit is given.
-const DEFAULT_REPAIR_ATTEMPTS: u64 = 2_000;
+const DEFAULT_REPAIR_ATTEMPTS: u64 = 500;
 
 /// Solves `problem` as `config` says.
 pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {

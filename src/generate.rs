@@ -25,7 +25,14 @@ pub struct Spec {
 }
 
 const CENTRE: (f64, f64) = (45.7640, 4.8357);
-const SKILLS: [&str; 6] = ["hvac", "electrical", "plumbing", "fiber", "elevator", "security"];
+const SKILLS: [&str; 6] = [
+    "hvac",
+    "electrical",
+    "plumbing",
+    "fiber",
+    "elevator",
+    "security",
+];
 const FIRST_DAY: &str = "2026-03-02T00:00:00+01:00";
 
 /// A point within `km` kilometres of the centre (denser near it).
@@ -35,7 +42,12 @@ fn around(rng: &mut Rng, km: f64) -> LocationDto {
     let lat = CENTRE.0 + r * a.sin() / 111.2;
     let lon = CENTRE.1 + r * a.cos() / (111.2 * CENTRE.0.to_radians().cos());
     let round = |x: f64| (x * 1e5).round() / 1e5;
-    LocationDto { lat: Some(round(lat)), lon: Some(round(lon)), x: None, y: None }
+    LocationDto {
+        lat: Some(round(lat)),
+        lon: Some(round(lon)),
+        x: None,
+        y: None,
+    }
 }
 
 /// Generates an instance.
@@ -62,7 +74,10 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 end_location: None,
                 skills,
                 shifts: (0..days)
-                    .map(|d| ShiftDto { start: at(d * DAY + start), end: at(d * DAY + start + 9 * H) })
+                    .map(|d| ShiftDto {
+                        start: at(d * DAY + start),
+                        end: at(d * DAY + start + 9 * H),
+                    })
                     .collect(),
                 cost_per_hour: rng.range(35, 60) as f64,
                 fixed_cost: 0.0,
@@ -72,9 +87,24 @@ pub fn generate(spec: Spec) -> ProblemDto {
         .collect();
 
     let tiers = vec![
-        SlaTierDto { name: "platinum".into(), response: "PT4H".into(), penalty_per_minute: 5.0, breach_penalty: 500.0 },
-        SlaTierDto { name: "gold".into(), response: "PT8H".into(), penalty_per_minute: 2.0, breach_penalty: 200.0 },
-        SlaTierDto { name: "silver".into(), response: "PT24H".into(), penalty_per_minute: 0.5, breach_penalty: 50.0 },
+        SlaTierDto {
+            name: "platinum".into(),
+            response: "PT4H".into(),
+            penalty_per_minute: 5.0,
+            breach_penalty: 500.0,
+        },
+        SlaTierDto {
+            name: "gold".into(),
+            response: "PT8H".into(),
+            penalty_per_minute: 2.0,
+            breach_penalty: 200.0,
+        },
+        SlaTierDto {
+            name: "silver".into(),
+            response: "PT24H".into(),
+            penalty_per_minute: 0.5,
+            breach_penalty: 50.0,
+        },
     ];
     let site_count = (spec.visits * 6).div_ceil(7).max(1);
     let sites: Vec<SiteDto> = (0..site_count)
@@ -84,7 +114,11 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 x if x < 0.5 => "gold",
                 _ => "silver",
             };
-            SiteDto { id: format!("S{:04}", i + 1), location: around(&mut rng, 15.0), sla: Some(tier.into()) }
+            SiteDto {
+                id: format!("S{:04}", i + 1),
+                location: around(&mut rng, 15.0),
+                sla: Some(tier.into()),
+            }
         })
         .collect();
 
@@ -105,7 +139,9 @@ pub fn generate(spec: Spec) -> ProblemDto {
             };
             // A requirement some technician meets: copy one technician's skill, at most its level.
             let mut skills = BTreeMap::new();
-            if let Some(t) = technicians.get(rng.range(0, technicians.len() as i64 - 1).max(0) as usize) {
+            if let Some(t) =
+                technicians.get(rng.range(0, technicians.len() as i64 - 1).max(0) as usize)
+            {
                 let held: Vec<(&String, &i64)> = t.skills.iter().collect();
                 let (name, &level) = *rng.pick(&held);
                 skills.insert(name.clone(), rng.range(1, level.min(top_level)));
@@ -118,8 +154,15 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 requested_at = Some(at(day * DAY + rng.range(-6 * 60, 11 * 60) * 60));
             } else if rng.chance(0.6) {
                 let morning = rng.chance(0.5);
-                let (from, to) = if morning { (8 * H, 12 * H) } else { (13 * H, 17 * H) };
-                windows.push(WindowDto { start: at(day * DAY + from), end: at(day * DAY + to) });
+                let (from, to) = if morning {
+                    (8 * H, 12 * H)
+                } else {
+                    (13 * H, 17 * H)
+                };
+                windows.push(WindowDto {
+                    start: at(day * DAY + from),
+                    end: at(day * DAY + to),
+                });
             }
             let optional = kind == VisitKindDto::Inspection && rng.chance(0.3);
             VisitDto {
@@ -140,7 +183,10 @@ pub fn generate(spec: Spec) -> ProblemDto {
         .collect();
 
     ProblemDto {
-        name: format!("lyon-{}v-{}t-{}d-s{}", spec.visits, spec.technicians, days, spec.seed),
+        name: format!(
+            "lyon-{}v-{}t-{}d-s{}",
+            spec.visits, spec.technicians, days, spec.seed
+        ),
         skills: SKILLS.iter().map(|s| s.to_string()).collect(),
         sla_tiers: tiers,
         technicians,

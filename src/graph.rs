@@ -49,9 +49,17 @@ impl SkillGraph {
     /// Builds the graph from the problem's levels and eligibility table.
     pub fn build(problem: &Problem) -> Self {
         let mut graph = UnGraph::new_undirected();
-        let skills: Vec<NodeIndex> = (0..problem.skills.len() as u32).map(|s| graph.add_node(Node::Skill(SkillIdx(s)))).collect();
-        let techs: Vec<NodeIndex> = problem.tech_indices().map(|t| graph.add_node(Node::Technician(t))).collect();
-        let visits: Vec<NodeIndex> = problem.visit_indices().map(|v| graph.add_node(Node::Visit(v))).collect();
+        let skills: Vec<NodeIndex> = (0..problem.skills.len() as u32)
+            .map(|s| graph.add_node(Node::Skill(SkillIdx(s))))
+            .collect();
+        let techs: Vec<NodeIndex> = problem
+            .tech_indices()
+            .map(|t| graph.add_node(Node::Technician(t)))
+            .collect();
+        let visits: Vec<NodeIndex> = problem
+            .visit_indices()
+            .map(|v| graph.add_node(Node::Visit(v)))
+            .collect();
         for t in problem.tech_indices() {
             for (s, &level) in problem.tech(t).levels.iter().enumerate() {
                 if level > 0 {
@@ -61,13 +69,24 @@ impl SkillGraph {
         }
         for v in problem.visit_indices() {
             for r in &problem.visit(v).requires {
-                graph.add_edge(visits[v.get()], skills[r.skill.get()], Edge::Requires(r.level));
+                graph.add_edge(
+                    visits[v.get()],
+                    skills[r.skill.get()],
+                    Edge::Requires(r.level),
+                );
             }
-            for t in problem.tech_indices().filter(|&t| problem.is_eligible(t, v)) {
+            for t in problem
+                .tech_indices()
+                .filter(|&t| problem.is_eligible(t, v))
+            {
                 graph.add_edge(techs[t.get()], visits[v.get()], Edge::Eligible);
             }
         }
-        SkillGraph { graph, techs, visits }
+        SkillGraph {
+            graph,
+            techs,
+            visits,
+        }
     }
 
     fn eligible_neighbours(&self, node: NodeIndex) -> impl Iterator<Item = Node> + '_ {
@@ -76,7 +95,11 @@ impl SkillGraph {
             .filter(|e| *e.weight() == Edge::Eligible)
             .map(move |e| {
                 use petgraph::visit::EdgeRef;
-                let other = if e.source() == node { e.target() } else { e.source() };
+                let other = if e.source() == node {
+                    e.target()
+                } else {
+                    e.source()
+                };
                 self.graph[other]
             })
     }
@@ -98,7 +121,11 @@ impl SkillGraph {
     pub fn orphan_visits(&self) -> Vec<VisitIdx> {
         (0..self.visits.len() as u32)
             .map(VisitIdx)
-            .filter(|&v| self.eligible_neighbours(self.visits[v.get()]).next().is_none())
+            .filter(|&v| {
+                self.eligible_neighbours(self.visits[v.get()])
+                    .next()
+                    .is_none()
+            })
             .collect()
     }
 
@@ -118,7 +145,13 @@ impl SkillGraph {
             let root = uf.find(n.index());
             match groups.iter_mut().find(|(r, _)| *r == root) {
                 Some((_, c)) => c.technicians.push(TechIdx(t as u32)),
-                None => groups.push((root, Component { technicians: vec![TechIdx(t as u32)], visits: Vec::new() })),
+                None => groups.push((
+                    root,
+                    Component {
+                        technicians: vec![TechIdx(t as u32)],
+                        visits: Vec::new(),
+                    },
+                )),
             }
         }
         for (v, &n) in self.visits.iter().enumerate() {

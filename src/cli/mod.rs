@@ -42,7 +42,11 @@ impl Input {
     fn read(&self) -> Result<Problem> {
         io::read_problem(
             &self.input,
-            &ReadOptions { format: self.format, objective: self.objective, technicians: self.technicians.clone() },
+            &ReadOptions {
+                format: self.format,
+                objective: self.objective,
+                technicians: self.technicians.clone(),
+            },
         )
     }
 }
@@ -141,11 +145,22 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Solve { input, output, time_limit, iterations, threads, seed, solver, exact_max_visits, config } => {
+        Command::Solve {
+            input,
+            output,
+            time_limit,
+            iterations,
+            threads,
+            seed,
+            solver,
+            exact_max_visits,
+            config,
+        } => {
             let mut cfg = match &config {
                 Some(path) => {
                     let bytes = io::read_bytes(path)?;
-                    let cfg: SolverConfig = serde_json::from_slice(&bytes).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+                    let cfg: SolverConfig = serde_json::from_slice(&bytes)
+                        .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
                     cfg
                 }
                 None => SolverConfig::default(),
@@ -161,7 +176,8 @@ fn run(cli: Cli) -> Result<i32> {
             let solution = solver::solve(&problem, &cfg)?;
             let (stated, report) = checked_plan(&problem, &solution)?;
             let dto = plan::to_dto(&problem, &solution, &stated, &report);
-            let json = serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
+            let json =
+                serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
             let summary = kpi_summary(&problem, &report, &dto);
             match output {
                 Some(path) => {
@@ -176,13 +192,20 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Check { input, plan: plan_path } => {
+        Command::Check {
+            input,
+            plan: plan_path,
+        } => {
             let problem = input.read()?;
             let bytes = io::read_bytes(&plan_path)?;
             let stated = plan::read(&bytes, &plan_path.display().to_string(), &problem)?;
             let report = check(&problem, &stated);
             for f in report.violations.iter().chain(&report.warnings) {
-                let kind = if report.violations.contains(f) { "violation" } else { "warning" };
+                let kind = if report.violations.contains(f) {
+                    "violation"
+                } else {
+                    "warning"
+                };
                 let place = match (f.route, f.stop) {
                     (Some(r), Some(s)) => format!(" route {r} stop {s}"),
                     (Some(r), None) => format!(" route {r}"),
@@ -207,7 +230,11 @@ fn run(cli: Cli) -> Result<i32> {
             println!(
                 "valid: {} technicians, {} shifts, {} sites, {} visits, {} skills, {} SLA tiers",
                 problem.technicians.len(),
-                problem.technicians.iter().map(|t| t.shifts.len()).sum::<usize>(),
+                problem
+                    .technicians
+                    .iter()
+                    .map(|t| t.shifts.len())
+                    .sum::<usize>(),
                 problem.sites.len(),
                 problem.visits.len(),
                 problem.skills.len(),
@@ -215,23 +242,59 @@ fn run(cli: Cli) -> Result<i32> {
             );
             println!("independent sub-problems: {}", graph.components().len());
             if !orphans.is_empty() {
-                let ids: Vec<&str> = orphans.iter().map(|&v| problem.visit(v).id.as_str()).collect();
-                println!("visits no technician can do ({}): {}", ids.len(), ids.join(", "));
+                let ids: Vec<&str> = orphans
+                    .iter()
+                    .map(|&v| problem.visit(v).id.as_str())
+                    .collect();
+                println!(
+                    "visits no technician can do ({}): {}",
+                    ids.len(),
+                    ids.join(", ")
+                );
             }
             Ok(0)
         }
-        Command::Generate { visits, technicians, days, seed, output } => {
-            if visits == 0 || technicians == 0 || days == 0 || visits > 100_000 || technicians > 10_000 || days > 31 {
-                return Err(Error::Usage("use 1–100 000 visits, 1–10 000 technicians and 1–31 days".into()));
+        Command::Generate {
+            visits,
+            technicians,
+            days,
+            seed,
+            output,
+        } => {
+            if visits == 0
+                || technicians == 0
+                || days == 0
+                || visits > 100_000
+                || technicians > 10_000
+                || days > 31
+            {
+                return Err(Error::Usage(
+                    "use 1–100 000 visits, 1–10 000 technicians and 1–31 days".into(),
+                ));
             }
-            let dto = generate(Spec { visits, technicians, days, seed });
-            let json = serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
+            let dto = generate(Spec {
+                visits,
+                technicians,
+                days,
+                seed,
+            });
+            let json =
+                serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
             write_atomic(&output, json.as_bytes())?;
-            println!("wrote {} ({} visits, {} technicians, {} days)", output.display(), visits, technicians, days);
+            println!(
+                "wrote {} ({} visits, {} technicians, {} days)",
+                output.display(),
+                visits,
+                technicians,
+                days
+            );
             Ok(0)
         }
         Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&io::native::schema()).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&io::native::schema()).unwrap_or_default()
+            );
             Ok(0)
         }
     }
@@ -240,12 +303,20 @@ fn run(cli: Cli) -> Result<i32> {
 /// The stated plan of a solution and the checker's report on it; a plan the checker rejects is
 /// a bug, reported as such.
 pub fn checked_plan(problem: &Problem, solution: &crate::Solution) -> Result<(StatedPlan, Report)> {
-    let stated = StatedPlan::from_solution(problem, solution)
-        .map_err(|(r, v)| Error::Solver(format!("internal error: route {r} is infeasible ({v:?})")))?;
+    let stated = StatedPlan::from_solution(problem, solution).map_err(|(r, v)| {
+        Error::Solver(format!("internal error: route {r} is infeasible ({v:?})"))
+    })?;
     let report = check(problem, &stated);
     if !report.is_feasible() {
-        let list: Vec<String> = report.violations.iter().map(|f| format!("[{}] {}", f.code, f.message)).collect();
-        return Err(Error::Solver(format!("internal error: the plan fails the checker: {}", list.join("; "))));
+        let list: Vec<String> = report
+            .violations
+            .iter()
+            .map(|f| format!("[{}] {}", f.code, f.message))
+            .collect();
+        return Err(Error::Solver(format!(
+            "internal error: the plan fails the checker: {}",
+            list.join("; ")
+        )));
     }
     Ok((stated, report))
 }
@@ -256,12 +327,31 @@ fn kpi_summary(problem: &Problem, report: &Report, dto: &plan::PlanDto) -> Strin
     let mut out = String::new();
     let cost = dto.kpis.as_ref().map_or(0.0, |k| k.cost);
     out.push_str(&format!("instance          {}\n", problem.name));
-    out.push_str(&format!("objective         {} = {:.4}\n", problem.objective.kind.name(), cost));
-    out.push_str(&format!("visits            {} assigned, {} unassigned\n", k.visits_assigned, k.visits_unassigned));
-    out.push_str(&format!("technicians used  {} ({} routes)\n", k.technicians_used, k.routes));
-    out.push_str(&format!("distance          {:.4}\n", u.distance(k.distance)));
-    out.push_str(&format!("travel time       {:.4}\n", u.duration(k.travel_time)));
-    out.push_str(&format!("working time      {:.4}\n", u.duration(k.working_time)));
+    out.push_str(&format!(
+        "objective         {} = {:.4}\n",
+        problem.objective.kind.name(),
+        cost
+    ));
+    out.push_str(&format!(
+        "visits            {} assigned, {} unassigned\n",
+        k.visits_assigned, k.visits_unassigned
+    ));
+    out.push_str(&format!(
+        "technicians used  {} ({} routes)\n",
+        k.technicians_used, k.routes
+    ));
+    out.push_str(&format!(
+        "distance          {:.4}\n",
+        u.distance(k.distance)
+    ));
+    out.push_str(&format!(
+        "travel time       {:.4}\n",
+        u.duration(k.travel_time)
+    ));
+    out.push_str(&format!(
+        "working time      {:.4}\n",
+        u.duration(k.working_time)
+    ));
     for (name, t) in &k.sla {
         out.push_str(&format!(
             "sla {name:<13} {} on time, {} late, {} unassigned, compliance {:.1} %\n",
@@ -272,16 +362,28 @@ fn kpi_summary(problem: &Problem, report: &Report, dto: &plan::PlanDto) -> Strin
         ));
     }
     if let Some(s) = &dto.solver {
-        out.push_str(&format!("solver            {} in {:.2} s (seed {}, {} threads)\n", s.name, s.elapsed, s.seed, s.threads));
+        out.push_str(&format!(
+            "solver            {} in {:.2} s (seed {}, {} threads)\n",
+            s.name, s.elapsed, s.seed, s.threads
+        ));
     }
     out
 }
 
 /// Writes a file through a temporary file and a rename, so no half-written file is left.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io_err = |e: std::io::Error| Error::Io { path: path.display().to_string(), message: e.to_string() };
-    let name = path.file_name().ok_or_else(|| Error::Usage(format!("{} is not a file path", path.display())))?;
-    let tmp = path.with_file_name(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
+    let io_err = |e: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::Usage(format!("{} is not a file path", path.display())))?;
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = std::fs::File::create(&tmp).and_then(|mut f| {
         f.write_all(bytes)?;
         f.sync_all()

@@ -58,7 +58,12 @@ pub fn assemble(
     let mut seen = std::collections::HashSet::new();
     for c in customers {
         if !seen.insert(c.id.as_str()) || c.id == depot.id {
-            return Err(Issue::new("E201", c.line.clone(), format!("duplicate customer number {}", c.id), "number every row once"));
+            return Err(Issue::new(
+                "E201",
+                c.line.clone(),
+                format!("duplicate customer number {}", c.id),
+                "number every row once",
+            ));
         }
     }
     let mut points: Vec<(f64, f64)> = vec![depot.at];
@@ -71,7 +76,11 @@ pub fn assemble(
     let sites: Vec<Site> = customers
         .iter()
         .enumerate()
-        .map(|(i, c)| Site { id: c.id.clone(), loc: LocIdx(i as u32 + 1), tier: None })
+        .map(|(i, c)| Site {
+            id: c.id.clone(),
+            loc: LocIdx(i as u32 + 1),
+            tier: None,
+        })
         .collect();
     let visits: Vec<Visit> = customers
         .iter()
@@ -97,13 +106,18 @@ pub fn assemble(
     let eligibility = Eligibility::compute(&technicians, &visits);
     Ok(Problem {
         name,
-        clock: Clock::Numeric { ticks_per_unit: scale },
+        clock: Clock::Numeric {
+            ticks_per_unit: scale,
+        },
         skills: extra.skills,
         tiers: Vec::new(),
         technicians,
         sites,
         visits,
-        depot: extra.restock.then(|| Depot { id: depot.id.clone(), loc: LocIdx(0) }),
+        depot: extra.restock.then(|| Depot {
+            id: depot.id.clone(),
+            loc: LocIdx(0),
+        }),
         travel,
         objective,
         eligibility,

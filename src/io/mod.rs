@@ -77,7 +77,12 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     if len > MAX_FILE {
         return Err(Error::invalid(
             path.display().to_string(),
-            vec![Issue::new("E100", path.display().to_string(), "the file is larger than 1 GiB", "split the problem")],
+            vec![Issue::new(
+                "E100",
+                path.display().to_string(),
+                "the file is larger than 1 GiB",
+                "split the problem",
+            )],
         ));
     }
     std::fs::read(path).map_err(io)
@@ -123,7 +128,12 @@ pub fn read_problem(path: &Path, options: &ReadOptions) -> Result<Problem> {
         Format::Auto => detect(&bytes).ok_or_else(|| {
             Error::invalid(
                 &source,
-                vec![Issue::new("E109", format!("{source}:1"), "cannot tell the format of the file", "name it with --format json|solomon|trsp|strsp")],
+                vec![Issue::new(
+                    "E109",
+                    format!("{source}:1"),
+                    "cannot tell the format of the file",
+                    "name it with --format json|solomon|trsp|strsp",
+                )],
             )
         })?,
         f => f,
@@ -134,7 +144,10 @@ pub fn read_problem(path: &Path, options: &ReadOptions) -> Result<Problem> {
         Format::Solomon => solomon::read(&bytes, &source, objective),
         Format::Trsp => trsp::read(&bytes, &source, objective),
         Format::Strsp => {
-            let techs = options.technicians.clone().unwrap_or_else(|| strsp::technicians_path(path));
+            let techs = options
+                .technicians
+                .clone()
+                .unwrap_or_else(|| strsp::technicians_path(path));
             let tech_bytes = read_bytes(&techs)?;
             strsp::read(&bytes, &source, &tech_bytes, &techs.display().to_string())
         }

@@ -317,7 +317,12 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
     let Value::Object(map) = &value else {
         return Err(Error::invalid(
             source,
-            vec![Issue::new("E104", "$", "the document is not a JSON object", "wrap the problem in { … }")],
+            vec![Issue::new(
+                "E104",
+                "$",
+                "the document is not a JSON object",
+                "wrap the problem in { … }",
+            )],
         ));
     };
     const KNOWN: [&str; 8] = [
@@ -441,7 +446,12 @@ impl Builder<'_> {
         match parse_timestamp(text) {
             Ok(t) => Some((t - self.origin).num_seconds()),
             Err(e) => {
-                self.issue("E301", path, e, "write an RFC 3339 time such as 2026-03-02T08:00:00+01:00");
+                self.issue(
+                    "E301",
+                    path,
+                    e,
+                    "write an RFC 3339 time such as 2026-03-02T08:00:00+01:00",
+                );
                 None
             }
         }
@@ -451,7 +461,12 @@ impl Builder<'_> {
         match parse_duration(text) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.issue("E302", path, e, "write an ISO 8601 duration such as PT45M or PT1H30M");
+                self.issue(
+                    "E302",
+                    path,
+                    e,
+                    "write an ISO 8601 duration such as PT45M or PT1H30M",
+                );
                 None
             }
         }
@@ -459,21 +474,41 @@ impl Builder<'_> {
 
     fn money(&mut self, value: f64, path: String) -> Cost {
         if !value.is_finite() || !(0.0..=1e12).contains(&value) {
-            self.issue("E304", path, format!("{value} is not an amount from 0 to 10^12"), "use a non-negative amount");
+            self.issue(
+                "E304",
+                path,
+                format!("{value} is not an amount from 0 to 10^12"),
+                "use a non-negative amount",
+            );
             return 0;
         }
         (value * COST_SCALE as f64).round() as Cost
     }
 
-    fn levels(&mut self, skills: &BTreeMap<String, i64>, index: &HashMap<&str, SkillIdx>, path: &str) -> Vec<(SkillIdx, u8)> {
+    fn levels(
+        &mut self,
+        skills: &BTreeMap<String, i64>,
+        index: &HashMap<&str, SkillIdx>,
+        path: &str,
+    ) -> Vec<(SkillIdx, u8)> {
         let mut out = Vec::new();
         for (name, &level) in skills {
             let Some(&s) = index.get(name.as_str()) else {
-                self.issue("E202", format!("{path}.{name}"), format!("unknown skill `{name}`"), "list it in `skills` or fix the name");
+                self.issue(
+                    "E202",
+                    format!("{path}.{name}"),
+                    format!("unknown skill `{name}`"),
+                    "list it in `skills` or fix the name",
+                );
                 continue;
             };
             if !(1..=MAX_LEVEL as i64).contains(&level) {
-                self.issue("E305", format!("{path}.{name}"), format!("level {level} is not from 1 to {MAX_LEVEL}"), "use 1 (trainee) to 5 (expert)");
+                self.issue(
+                    "E305",
+                    format!("{path}.{name}"),
+                    format!("level {level} is not from 1 to {MAX_LEVEL}"),
+                    "use 1 (trainee) to 5 (expert)",
+                );
                 continue;
             }
             out.push((s, level as u8));
@@ -482,13 +517,27 @@ impl Builder<'_> {
     }
 }
 
-fn check_unique<'a>(ids: impl Iterator<Item = &'a str>, section: &str, issues: &mut Vec<Issue>) -> HashMap<&'a str, u32> {
+fn check_unique<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    section: &str,
+    issues: &mut Vec<Issue>,
+) -> HashMap<&'a str, u32> {
     let mut seen = HashMap::new();
     for (i, id) in ids.enumerate() {
         if id.is_empty() {
-            issues.push(Issue::new("E203", format!("$.{section}[{i}]"), "empty id", "give every item a non-empty id"));
+            issues.push(Issue::new(
+                "E203",
+                format!("$.{section}[{i}]"),
+                "empty id",
+                "give every item a non-empty id",
+            ));
         } else if seen.insert(id, i as u32).is_some() {
-            issues.push(Issue::new("E201", format!("$.{section}[{i}]"), format!("duplicate id `{id}`"), "ids must be unique within a section"));
+            issues.push(Issue::new(
+                "E201",
+                format!("$.{section}[{i}]"),
+                format!("duplicate id `{id}`"),
+                "ids must be unique within a section",
+            ));
         }
     }
     seen
@@ -502,7 +551,14 @@ enum Point {
 }
 
 fn point(loc: &LocationDto, path: &str, issues: &mut Vec<Issue>) -> Option<Point> {
-    let bad = |m: &str| Issue::new("E308", path.to_string(), m.to_string(), "give either lat and lon in degrees, or x and y in kilometres");
+    let bad = |m: &str| {
+        Issue::new(
+            "E308",
+            path.to_string(),
+            m.to_string(),
+            "give either lat and lon in degrees, or x and y in kilometres",
+        )
+    };
     match (loc.lat, loc.lon, loc.x, loc.y) {
         (Some(lat), Some(lon), None, None) => {
             if lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0 {
@@ -534,7 +590,9 @@ fn metres(a: Point, b: Point) -> Option<f64> {
         (Point::Sphere { lat: la, lon: oa }, Point::Sphere { lat: lb, lon: ob }) => {
             Some(Haversine.distance(geo::Point::new(oa, la), geo::Point::new(ob, lb)))
         }
-        (Point::Plane { x: xa, y: ya }, Point::Plane { x: xb, y: yb }) => Some(((xa - xb).hypot(ya - yb)) * 1000.0),
+        (Point::Plane { x: xa, y: ya }, Point::Plane { x: xb, y: yb }) => {
+            Some(((xa - xb).hypot(ya - yb)) * 1000.0)
+        }
         _ => None,
     }
 }
@@ -543,7 +601,12 @@ fn metres(a: Point, b: Point) -> Option<f64> {
 pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
     let mut issues = Vec::new();
     if dto.technicians.is_empty() {
-        issues.push(Issue::new("E309", "$.technicians", "no technicians", "add at least one technician"));
+        issues.push(Issue::new(
+            "E309",
+            "$.technicians",
+            "no technicians",
+            "add at least one technician",
+        ));
     }
     // The horizon starts at the earliest valid shift start.
     let origin = dto
@@ -558,17 +621,37 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         origin,
         dto,
     };
-    let skill_index: HashMap<&str, SkillIdx> = check_unique(dto.skills.iter().map(String::as_str), "skills", &mut b.issues)
-        .into_iter()
-        .map(|(k, v)| (k, SkillIdx(v)))
-        .collect();
-    let tier_index: HashMap<&str, TierIdx> = check_unique(dto.sla_tiers.iter().map(|t| t.name.as_str()), "sla_tiers", &mut b.issues)
-        .into_iter()
-        .map(|(k, v)| (k, TierIdx(v)))
-        .collect();
-    check_unique(dto.technicians.iter().map(|t| t.id.as_str()), "technicians", &mut b.issues);
-    let site_index = check_unique(dto.sites.iter().map(|s| s.id.as_str()), "sites", &mut b.issues);
-    check_unique(dto.visits.iter().map(|v| v.id.as_str()), "visits", &mut b.issues);
+    let skill_index: HashMap<&str, SkillIdx> = check_unique(
+        dto.skills.iter().map(String::as_str),
+        "skills",
+        &mut b.issues,
+    )
+    .into_iter()
+    .map(|(k, v)| (k, SkillIdx(v)))
+    .collect();
+    let tier_index: HashMap<&str, TierIdx> = check_unique(
+        dto.sla_tiers.iter().map(|t| t.name.as_str()),
+        "sla_tiers",
+        &mut b.issues,
+    )
+    .into_iter()
+    .map(|(k, v)| (k, TierIdx(v)))
+    .collect();
+    check_unique(
+        dto.technicians.iter().map(|t| t.id.as_str()),
+        "technicians",
+        &mut b.issues,
+    );
+    let site_index = check_unique(
+        dto.sites.iter().map(|s| s.id.as_str()),
+        "sites",
+        &mut b.issues,
+    );
+    check_unique(
+        dto.visits.iter().map(|v| v.id.as_str()),
+        "visits",
+        &mut b.issues,
+    );
 
     let tiers: Vec<SlaTier> = dto
         .sla_tiers
@@ -576,11 +659,16 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         .enumerate()
         .map(|(i, t)| {
             let path = format!("$.sla_tiers[{i}]");
-            let response = b.duration(&t.response, format!("{path}.response")).unwrap_or(0);
+            let response = b
+                .duration(&t.response, format!("{path}.response"))
+                .unwrap_or(0);
             SlaTier {
                 name: t.name.clone(),
                 response,
-                lateness: Rate::new(b.money(t.penalty_per_minute, format!("{path}.penalty_per_minute")), 60),
+                lateness: Rate::new(
+                    b.money(t.penalty_per_minute, format!("{path}.penalty_per_minute")),
+                    60,
+                ),
                 breach: b.money(t.breach_penalty, format!("{path}.breach_penalty")),
             }
         })
@@ -608,14 +696,27 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             levels[s.get()] = l;
         }
         if t.shifts.is_empty() {
-            b.issue("E306", format!("{path}.shifts"), format!("technician `{}` has no shift", t.id), "add at least one shift");
+            b.issue(
+                "E306",
+                format!("{path}.shifts"),
+                format!("technician `{}` has no shift", t.id),
+                "add at least one shift",
+            );
         }
         let mut shifts = Vec::new();
         for (k, s) in t.shifts.iter().enumerate() {
             let sp = format!("{path}.shifts[{k}]");
-            if let (Some(start), Some(end)) = (b.time(&s.start, format!("{sp}.start")), b.time(&s.end, format!("{sp}.end"))) {
+            if let (Some(start), Some(end)) = (
+                b.time(&s.start, format!("{sp}.start")),
+                b.time(&s.end, format!("{sp}.end")),
+            ) {
                 if end <= start {
-                    b.issue("E303", sp, "the shift ends before it starts".into(), "swap start and end, or fix the dates");
+                    b.issue(
+                        "E303",
+                        sp,
+                        "the shift ends before it starts".into(),
+                        "swap start and end, or fix the dates",
+                    );
                 } else {
                     shifts.push(Shift { start, end });
                 }
@@ -623,10 +724,20 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         }
         shifts.sort_by_key(|s| s.start);
         if shifts.windows(2).any(|w| w[1].start < w[0].end) {
-            b.issue("E307", format!("{path}.shifts"), format!("shifts of `{}` overlap", t.id), "make the shifts disjoint");
+            b.issue(
+                "E307",
+                format!("{path}.shifts"),
+                format!("shifts of `{}` overlap", t.id),
+                "make the shifts disjoint",
+            );
         }
         if t.capacity.is_some_and(|c| c < 0) {
-            b.issue("E304", format!("{path}.capacity"), "negative capacity".into(), "use a capacity ≥ 0");
+            b.issue(
+                "E304",
+                format!("{path}.capacity"),
+                "negative capacity".into(),
+                "use a capacity ≥ 0",
+            );
         }
         technicians.push(Technician {
             id: t.id.clone(),
@@ -634,7 +745,10 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             end,
             levels,
             shifts,
-            work_rate: Rate::new(b.money(t.cost_per_hour, format!("{path}.cost_per_hour")), 3600),
+            work_rate: Rate::new(
+                b.money(t.cost_per_hour, format!("{path}.cost_per_hour")),
+                3600,
+            ),
             fixed_cost: b.money(t.fixed_cost, format!("{path}.fixed_cost")),
             capacity: t.capacity,
             tools: 0,
@@ -645,12 +759,21 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
     for (i, s) in dto.sites.iter().enumerate() {
         let path = format!("$.sites[{i}]");
         let loc = LocIdx(points.len() as u32);
-        points.push(point(&s.location, &format!("{path}.location"), &mut b.issues));
+        points.push(point(
+            &s.location,
+            &format!("{path}.location"),
+            &mut b.issues,
+        ));
         matrix_keys.push(s.id.clone());
         let tier = s.sla.as_deref().and_then(|name| {
             let found = tier_index.get(name).copied();
             if found.is_none() {
-                b.issue("E202", format!("{path}.sla"), format!("unknown SLA tier `{name}`"), "list it in `sla_tiers` or fix the name");
+                b.issue(
+                    "E202",
+                    format!("{path}.sla"),
+                    format!("unknown SLA tier `{name}`"),
+                    "list it in `sla_tiers` or fix the name",
+                );
             }
             found
         });
@@ -664,11 +787,18 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
     for (i, v) in dto.visits.iter().enumerate() {
         let path = format!("$.visits[{i}]");
         let Some(&site) = site_index.get(v.site.as_str()) else {
-            b.issue("E202", format!("{path}.site"), format!("unknown site `{}`", v.site), "list the site in `sites` or fix the id");
+            b.issue(
+                "E202",
+                format!("{path}.site"),
+                format!("unknown site `{}`", v.site),
+                "list the site in `sites` or fix the id",
+            );
             continue;
         };
         let site = &sites[site as usize];
-        let duration = b.duration(&v.duration, format!("{path}.duration")).unwrap_or(0);
+        let duration = b
+            .duration(&v.duration, format!("{path}.duration"))
+            .unwrap_or(0);
         let requires = b
             .levels(&v.skills, &skill_index, &format!("{path}.skills"))
             .into_iter()
@@ -677,21 +807,37 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         let mut windows = Vec::new();
         for (k, w) in v.windows.iter().enumerate() {
             let wp = format!("{path}.windows[{k}]");
-            if let (Some(start), Some(end)) = (b.time(&w.start, format!("{wp}.start")), b.time(&w.end, format!("{wp}.end"))) {
+            if let (Some(start), Some(end)) = (
+                b.time(&w.start, format!("{wp}.start")),
+                b.time(&w.end, format!("{wp}.end")),
+            ) {
                 if end < start {
-                    b.issue("E303", wp, "the window ends before it starts".into(), "swap start and end, or fix the dates");
+                    b.issue(
+                        "E303",
+                        wp,
+                        "the window ends before it starts".into(),
+                        "swap start and end, or fix the dates",
+                    );
                 } else {
                     windows.push(Window { start, end });
                 }
             }
         }
         windows.sort_by_key(|w| w.start);
-        let release = v.requested_at.as_deref().and_then(|t| b.time(t, format!("{path}.requested_at")));
+        let release = v
+            .requested_at
+            .as_deref()
+            .and_then(|t| b.time(t, format!("{path}.requested_at")));
         let tier = match v.sla.as_deref() {
             Some(name) => {
                 let found = tier_index.get(name).copied();
                 if found.is_none() {
-                    b.issue("E202", format!("{path}.sla"), format!("unknown SLA tier `{name}`"), "list it in `sla_tiers` or fix the name");
+                    b.issue(
+                        "E202",
+                        format!("{path}.sla"),
+                        format!("unknown SLA tier `{name}`"),
+                        "list it in `sla_tiers` or fix the name",
+                    );
                 }
                 found
             }
@@ -702,22 +848,42 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             _ => None,
         };
         if !(1..=1000).contains(&v.priority) {
-            b.issue("E304", format!("{path}.priority"), format!("priority {} is not from 1 to 1000", v.priority), "use 1 for normal work, higher for more important");
+            b.issue(
+                "E304",
+                format!("{path}.priority"),
+                format!("priority {} is not from 1 to 1000", v.priority),
+                "use 1 for normal work, higher for more important",
+            );
         }
         let penalty = match (v.optional, v.penalty) {
             (false, None) => None,
             (false, Some(_)) => {
-                b.issue("E310", format!("{path}.penalty"), "a penalty on a mandatory visit".into(), "set `optional: true`, or drop the penalty");
+                b.issue(
+                    "E310",
+                    format!("{path}.penalty"),
+                    "a penalty on a mandatory visit".into(),
+                    "set `optional: true`, or drop the penalty",
+                );
                 None
             }
             (true, None) => {
-                b.issue("E310", format!("{path}.penalty"), "an optional visit needs a penalty".into(), "give the cost of leaving the visit out");
+                b.issue(
+                    "E310",
+                    format!("{path}.penalty"),
+                    "an optional visit needs a penalty".into(),
+                    "give the cost of leaving the visit out",
+                );
                 None
             }
             (true, Some(p)) => Some(b.money(p, format!("{path}.penalty"))),
         };
         if v.demand < 0 {
-            b.issue("E304", format!("{path}.demand"), "negative demand".into(), "use a demand ≥ 0");
+            b.issue(
+                "E304",
+                format!("{path}.demand"),
+                "negative demand".into(),
+                "use a demand ≥ 0",
+            );
         }
         visits.push(Visit {
             id: v.id.clone(),
@@ -745,8 +911,14 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
     let travel = travel_matrix(&mut b, &points, &matrix_keys);
     let objective = Objective {
         kind: ObjectiveKind::Native,
-        distance: Rate::new(b.money(dto.objective.cost_per_km, "$.objective.cost_per_km".into()), 1000),
-        unassigned: b.money(dto.objective.unassigned_penalty, "$.objective.unassigned_penalty".into()),
+        distance: Rate::new(
+            b.money(dto.objective.cost_per_km, "$.objective.cost_per_km".into()),
+            1000,
+        ),
+        unassigned: b.money(
+            dto.objective.unassigned_penalty,
+            "$.objective.unassigned_penalty".into(),
+        ),
         cost_scale: COST_SCALE,
     };
     if !b.issues.is_empty() {
@@ -756,7 +928,11 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
     Ok(Problem {
         name: dto.name.clone(),
         clock: Clock::Calendar { origin },
-        skills: dto.skills.iter().map(|s| Skill { name: s.clone() }).collect(),
+        skills: dto
+            .skills
+            .iter()
+            .map(|s| Skill { name: s.clone() })
+            .collect(),
         tiers,
         technicians,
         sites,
@@ -780,16 +956,31 @@ fn travel_matrix(
     match t.mode {
         TravelMode::Haversine => {
             if !(t.speed_kmh.is_finite() && t.speed_kmh >= 1.0 && t.speed_kmh <= 1000.0) {
-                b.issue("E304", "$.travel.speed_kmh".into(), format!("speed {} km/h is not from 1 to 1000", t.speed_kmh), "use an average road speed such as 40");
+                b.issue(
+                    "E304",
+                    "$.travel.speed_kmh".into(),
+                    format!("speed {} km/h is not from 1 to 1000", t.speed_kmh),
+                    "use an average road speed such as 40",
+                );
                 return None;
             }
             if !(t.detour_factor.is_finite() && (1.0..=10.0).contains(&t.detour_factor)) {
-                b.issue("E304", "$.travel.detour_factor".into(), format!("detour factor {} is not from 1 to 10", t.detour_factor), "use 1.2 to 1.5 for road networks");
+                b.issue(
+                    "E304",
+                    "$.travel.detour_factor".into(),
+                    format!("detour factor {} is not from 1 to 10", t.detour_factor),
+                    "use 1.2 to 1.5 for road networks",
+                );
                 return None;
             }
             let pts: Vec<Point> = points.iter().copied().collect::<Option<_>>()?;
             if pts.windows(2).any(|w| metres(w[0], w[1]).is_none()) {
-                b.issue("E308", "$".into(), "locations mix lat/lon and planar x/y".into(), "use one kind of coordinates in a file");
+                b.issue(
+                    "E308",
+                    "$".into(),
+                    "locations mix lat/lon and planar x/y".into(),
+                    "use one kind of coordinates in a file",
+                );
                 return None;
             }
             let speed = t.speed_kmh / 3.6;
@@ -801,14 +992,31 @@ fn travel_matrix(
         }
         TravelMode::Matrix => {
             let n = t.locations.len();
-            let index: HashMap<&str, usize> = t.locations.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+            let index: HashMap<&str, usize> = t
+                .locations
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k.as_str(), i))
+                .collect();
             let mut ok = true;
             if t.durations.len() != n || t.durations.iter().any(|r| r.len() != n) {
-                b.issue("E401", "$.travel.durations".into(), format!("durations must be {n} rows of {n} numbers"), "one row and one column per entry of `locations`");
+                b.issue(
+                    "E401",
+                    "$.travel.durations".into(),
+                    format!("durations must be {n} rows of {n} numbers"),
+                    "one row and one column per entry of `locations`",
+                );
                 ok = false;
             }
-            if !t.distances.is_empty() && (t.distances.len() != n || t.distances.iter().any(|r| r.len() != n)) {
-                b.issue("E401", "$.travel.distances".into(), format!("distances must be {n} rows of {n} numbers"), "one row and one column per entry of `locations`");
+            if !t.distances.is_empty()
+                && (t.distances.len() != n || t.distances.iter().any(|r| r.len() != n))
+            {
+                b.issue(
+                    "E401",
+                    "$.travel.distances".into(),
+                    format!("distances must be {n} rows of {n} numbers"),
+                    "one row and one column per entry of `locations`",
+                );
                 ok = false;
             }
             let mut map = Vec::with_capacity(keys.len());
@@ -825,7 +1033,12 @@ fn travel_matrix(
                 for (i, row) in rows.iter().enumerate() {
                     for (j, &x) in row.iter().enumerate() {
                         if !(x.is_finite() && (0.0..=MAX_LEG).contains(&x)) {
-                            b.issue("E304", format!("$.travel.{name}[{i}][{j}]"), format!("{x} is not from 0 to 10^9"), "use non-negative seconds and metres");
+                            b.issue(
+                                "E304",
+                                format!("$.travel.{name}[{i}][{j}]"),
+                                format!("{x} is not from 0 to 10^9"),
+                                "use non-negative seconds and metres",
+                            );
                             ok = false;
                         }
                     }
@@ -834,9 +1047,18 @@ fn travel_matrix(
             if !ok {
                 return None;
             }
-            let cell = |rows: &Vec<Vec<f64>>, i: usize, j: usize| rows.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0.0).round() as i64;
+            let cell = |rows: &Vec<Vec<f64>>, i: usize, j: usize| {
+                rows.get(i)
+                    .and_then(|r| r.get(j))
+                    .copied()
+                    .unwrap_or(0.0)
+                    .round() as i64
+            };
             Some(TravelMatrix::from_fn(keys.len(), |i, j| {
-                (cell(&t.durations, map[i], map[j]), cell(&t.distances, map[i], map[j]))
+                (
+                    cell(&t.durations, map[i], map[j]),
+                    cell(&t.distances, map[i], map[j]),
+                )
             }))
         }
     }

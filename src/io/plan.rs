@@ -163,7 +163,9 @@ impl<'a> Units<'a> {
     /// A time read from a plan.
     pub fn parse_time(&self, v: &Value) -> Option<Time> {
         match (&self.problem.clock, v) {
-            (Clock::Calendar { origin }, Value::String(s)) => parse_timestamp(s).ok().map(|t| (t - *origin).num_seconds()),
+            (Clock::Calendar { origin }, Value::String(s)) => {
+                parse_timestamp(s).ok().map(|t| (t - *origin).num_seconds())
+            }
             (Clock::Numeric { ticks_per_unit }, Value::Number(n)) => {
                 let x = n.as_f64()? * *ticks_per_unit as f64;
                 (x.is_finite() && x.abs() < 1e15).then(|| x.round() as Time)
@@ -208,9 +210,18 @@ fn breakdown(units: &Units<'_>, c: &CostBreakdown) -> BTreeMap<String, f64> {
 }
 
 /// The plan file of a solution: stated times, the checker's figures and the solver's cost.
-pub fn to_dto(problem: &Problem, solution: &Solution, stated: &StatedPlan, report: &Report) -> PlanDto {
+pub fn to_dto(
+    problem: &Problem,
+    solution: &Solution,
+    stated: &StatedPlan,
+    report: &Report,
+) -> PlanDto {
     let u = Units::new(problem);
-    let depot_id = problem.depot.as_ref().map(|d| d.id.clone()).unwrap_or_default();
+    let depot_id = problem
+        .depot
+        .as_ref()
+        .map(|d| d.id.clone())
+        .unwrap_or_default();
     let routes = stated
         .routes
         .iter()
@@ -249,7 +260,11 @@ pub fn to_dto(problem: &Problem, solution: &Solution, stated: &StatedPlan, repor
             .sla
             .iter()
             .map(|(name, t)| {
-                let mean = if t.late > 0 { u.duration(t.late_ticks) / t.late as f64 } else { 0.0 };
+                let mean = if t.late > 0 {
+                    u.duration(t.late_ticks) / t.late as f64
+                } else {
+                    0.0
+                };
                 (
                     name.clone(),
                     TierDto {
@@ -297,18 +312,43 @@ fn solver_dto(problem: &Problem, s: &SolverInfo) -> SolverDto {
 
 /// Reads a plan file against its problem, resolving ids; every unknown id or bad time is reported.
 pub fn read(bytes: &[u8], source: &str, problem: &Problem) -> Result<StatedPlan> {
-    let dto: PlanDto = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(|e| {
-        let path = e.path().to_string();
-        Error::invalid(source, vec![Issue::new("E106", format!("$.{path}"), format!("not a plan: {}", e.into_inner()), "a plan is what `fieldsched solve` writes")])
-    })?;
+    let dto: PlanDto =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+            .map_err(|e| {
+                let path = e.path().to_string();
+                Error::invalid(
+                    source,
+                    vec![Issue::new(
+                        "E106",
+                        format!("$.{path}"),
+                        format!("not a plan: {}", e.into_inner()),
+                        "a plan is what `fieldsched solve` writes",
+                    )],
+                )
+            })?;
     let u = Units::new(problem);
-    let techs: HashMap<&str, TechIdx> = problem.technicians.iter().enumerate().map(|(i, t)| (t.id.as_str(), TechIdx(i as u32))).collect();
-    let visits: HashMap<&str, VisitIdx> = problem.visits.iter().enumerate().map(|(i, v)| (v.id.as_str(), VisitIdx(i as u32))).collect();
+    let techs: HashMap<&str, TechIdx> = problem
+        .technicians
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), TechIdx(i as u32)))
+        .collect();
+    let visits: HashMap<&str, VisitIdx> = problem
+        .visits
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.as_str(), VisitIdx(i as u32)))
+        .collect();
     let depot = problem.depot.as_ref().map(|d| d.id.as_str());
     let mut issues = Vec::new();
     let time = |v: &Value, path: String, issues: &mut Vec<Issue>| {
         u.parse_time(v).unwrap_or_else(|| {
-            issues.push(Issue::new("E301", path, format!("{v} is not a time of this problem"), "RFC 3339 for native problems, a number for benchmark files"));
+            issues.push(Issue::new(
+                "E301",
+                path,
+                format!("{v} is not a time of this problem"),
+                "RFC 3339 for native problems, a number for benchmark files",
+            ));
             0
         })
     };
@@ -316,7 +356,12 @@ pub fn read(bytes: &[u8], source: &str, problem: &Problem) -> Result<StatedPlan>
     for (r, route) in dto.routes.iter().enumerate() {
         let path = format!("$.routes[{r}]");
         let Some(&tech) = techs.get(route.technician.as_str()) else {
-            issues.push(Issue::new("E202", format!("{path}.technician"), format!("unknown technician `{}`", route.technician), "use a technician id of the problem"));
+            issues.push(Issue::new(
+                "E202",
+                format!("{path}.technician"),
+                format!("unknown technician `{}`", route.technician),
+                "use a technician id of the problem",
+            ));
             continue;
         };
         let mut stops = Vec::new();
@@ -326,7 +371,12 @@ pub fn read(bytes: &[u8], source: &str, problem: &Problem) -> Result<StatedPlan>
                 Some(&v) => Stop::Visit(v),
                 None if Some(s.id.as_str()) == depot => Stop::Restock,
                 None => {
-                    issues.push(Issue::new("E202", format!("{sp}.id"), format!("unknown visit `{}`", s.id), "use a visit id of the problem"));
+                    issues.push(Issue::new(
+                        "E202",
+                        format!("{sp}.id"),
+                        format!("unknown visit `{}`", s.id),
+                        "use a visit id of the problem",
+                    ));
                     continue;
                 }
             };
@@ -350,8 +400,18 @@ pub fn read(bytes: &[u8], source: &str, problem: &Problem) -> Result<StatedPlan>
         let path = format!("$.unassigned[{i}]");
         match (visits.get(x.id.as_str()), Reason::from_code(&x.reason)) {
             (Some(&v), Some(reason)) => unassigned.push((v, reason)),
-            (None, _) => issues.push(Issue::new("E202", format!("{path}.id"), format!("unknown visit `{}`", x.id), "use a visit id of the problem")),
-            (_, None) => issues.push(Issue::new("E311", format!("{path}.reason"), format!("unknown reason `{}`", x.reason), "see the README's reason codes")),
+            (None, _) => issues.push(Issue::new(
+                "E202",
+                format!("{path}.id"),
+                format!("unknown visit `{}`", x.id),
+                "use a visit id of the problem",
+            )),
+            (_, None) => issues.push(Issue::new(
+                "E311",
+                format!("{path}.reason"),
+                format!("unknown reason `{}`", x.reason),
+                "see the README's reason codes",
+            )),
         }
     }
     if !issues.is_empty() {
@@ -361,6 +421,10 @@ pub fn read(bytes: &[u8], source: &str, problem: &Problem) -> Result<StatedPlan>
     Ok(StatedPlan {
         routes,
         unassigned,
-        cost: dto.kpis.map(|k| k.cost * scale).filter(|c| c.is_finite() && c.abs() < 9e18).map(|c| c.round() as Cost),
+        cost: dto
+            .kpis
+            .map(|k| k.cost * scale)
+            .filter(|c| c.is_finite() && c.abs() < 9e18)
+            .map(|c| c.round() as Cost),
     })
 }

@@ -29,49 +29,96 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
         ObjectiveKind::Distance => (TRUNCATED_SCALE, true),
         _ => (PRECISE_SCALE, false),
     };
-    let name = file.lines.first().map(|l| l.tokens.join(" ")).unwrap_or_default();
-    let vehicle = file.find(0, "VEHICLE")?;
-    let fleet = file
+    let name = file
         .lines
-        .get(vehicle + 2)
-        .ok_or_else(|| Issue::new("E111", file.at_end(), "no vehicle count and capacity", "the file is truncated"))?;
+        .first()
+        .map(|l| l.tokens.join(" "))
+        .unwrap_or_default();
+    let vehicle = file.find(0, "VEHICLE")?;
+    let fleet = file.lines.get(vehicle + 2).ok_or_else(|| {
+        Issue::new(
+            "E111",
+            file.at_end(),
+            "no vehicle count and capacity",
+            "the file is truncated",
+        )
+    })?;
     let count: u32 = file.number(fleet, 0, "vehicle count")?;
     let capacity: i64 = file.number(fleet, 1, "capacity")?;
     if !(1..=10_000).contains(&count) || capacity < 0 {
-        return Err(file.issue("E304", fleet, "vehicle count must be 1 to 10 000 and capacity ≥ 0", "fix the VEHICLE section"));
+        return Err(file.issue(
+            "E304",
+            fleet,
+            "vehicle count must be 1 to 10 000 and capacity ≥ 0",
+            "fix the VEHICLE section",
+        ));
     }
     let customer = file.find(vehicle, "CUSTOMER")?;
     let mut nodes = Vec::new();
     for line in file.lines.iter().skip(customer + 2) {
         if line.tokens.len() != 7 {
-            return Err(file.issue("E112", line, format!("{} columns where a customer row has 7", line.tokens.len()), "id x y demand ready due service"));
+            return Err(file.issue(
+                "E112",
+                line,
+                format!("{} columns where a customer row has 7", line.tokens.len()),
+                "id x y demand ready due service",
+            ));
         }
         let id: u32 = file.number(line, 0, "customer number")?;
-        let (ready, due) = (file.real(line, 4, "ready time")?, file.real(line, 5, "due date")?);
+        let (ready, due) = (
+            file.real(line, 4, "ready time")?,
+            file.real(line, 5, "due date")?,
+        );
         let service = file.real(line, 6, "service time")?;
         let demand: i64 = file.number(line, 3, "demand")?;
         if due < ready {
-            return Err(file.issue("E303", line, "the due date is before the ready time", "swap them"));
+            return Err(file.issue(
+                "E303",
+                line,
+                "the due date is before the ready time",
+                "swap them",
+            ));
         }
         if service < 0.0 || demand < 0 {
-            return Err(file.issue("E304", line, "negative service time or demand", "use values ≥ 0"));
+            return Err(file.issue(
+                "E304",
+                line,
+                "negative service time or demand",
+                "use values ≥ 0",
+            ));
         }
         nodes.push(Node {
             id: id.to_string(),
             at: (file.real(line, 1, "x")?, file.real(line, 2, "y")?),
             line: file.at(line),
-            window: Window { start: ticks(ready, scale), end: ticks(due, scale) },
+            window: Window {
+                start: ticks(ready, scale),
+                end: ticks(due, scale),
+            },
             duration: ticks(service, scale),
             demand,
         });
     }
     let Some((depot, customers)) = nodes.split_first() else {
-        return Err(Issue::new("E111", file.at_end(), "no customer rows", "the file is truncated"));
+        return Err(Issue::new(
+            "E111",
+            file.at_end(),
+            "no customer rows",
+            "the file is truncated",
+        ));
     };
     if depot.id != "0" {
-        return Err(Issue::new("E114", depot.line.clone(), "the first row must be the depot, number 0", "put the depot first"));
+        return Err(Issue::new(
+            "E114",
+            depot.line.clone(),
+            "the first row must be the depot, number 0",
+            "put the depot first",
+        ));
     }
-    let shift = Shift { start: depot.window.start, end: depot.window.end };
+    let shift = Shift {
+        start: depot.window.start,
+        end: depot.window.end,
+    };
     let (fixed, kind) = match objective {
         ObjectiveKind::Distance => (0, ObjectiveKind::Distance),
         _ => (VEHICLE_COST, ObjectiveKind::Hierarchical),
@@ -85,5 +132,14 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
         unassigned: bench::UNASSIGNED_COST,
         cost_scale: scale,
     };
-    bench::assemble(name, depot, customers, technicians, bench::BenchExtra::default(), objective, scale, truncate)
+    bench::assemble(
+        name,
+        depot,
+        customers,
+        technicians,
+        bench::BenchExtra::default(),
+        objective,
+        scale,
+        truncate,
+    )
 }

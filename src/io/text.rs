@@ -43,11 +43,21 @@ impl<'a> TextFile<'a> {
 
     /// `file:line` of the end of the file.
     pub fn at_end(&self) -> String {
-        format!("{}:{}", self.source, self.lines.last().map_or(1, |l| l.number))
+        format!(
+            "{}:{}",
+            self.source,
+            self.lines.last().map_or(1, |l| l.number)
+        )
     }
 
     /// An issue at a line.
-    pub fn issue(&self, code: &'static str, line: &Line<'_>, message: impl Into<String>, hint: impl Into<String>) -> Issue {
+    pub fn issue(
+        &self,
+        code: &'static str,
+        line: &Line<'_>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Issue {
         Issue::new(code, self.at(line), message, hint)
     }
 
@@ -55,15 +65,34 @@ impl<'a> TextFile<'a> {
     pub fn find(&self, from: usize, word: &str) -> Result<usize, Issue> {
         (from..self.lines.len())
             .find(|&i| self.lines[i].tokens[0].eq_ignore_ascii_case(word))
-            .ok_or_else(|| Issue::new("E111", self.at_end(), format!("no `{word}` section"), "the file is truncated or not of this format; try --format"))
+            .ok_or_else(|| {
+                Issue::new(
+                    "E111",
+                    self.at_end(),
+                    format!("no `{word}` section"),
+                    "the file is truncated or not of this format; try --format",
+                )
+            })
     }
 
     /// Parses token `k` of `line` as a `T`.
     pub fn number<T: FromStr>(&self, line: &Line<'_>, k: usize, what: &str) -> Result<T, Issue> {
         let Some(tok) = line.tokens.get(k) else {
-            return Err(self.issue("E112", line, format!("missing {what} (column {})", k + 1), "the row has too few columns"));
+            return Err(self.issue(
+                "E112",
+                line,
+                format!("missing {what} (column {})", k + 1),
+                "the row has too few columns",
+            ));
         };
-        tok.parse::<T>().map_err(|_| self.issue("E113", line, format!("{what} `{tok}` is not a valid number"), "write a plain number"))
+        tok.parse::<T>().map_err(|_| {
+            self.issue(
+                "E113",
+                line,
+                format!("{what} `{tok}` is not a valid number"),
+                "write a plain number",
+            )
+        })
     }
 
     /// Parses token `k` as a finite float within ±10^7.
@@ -72,7 +101,12 @@ impl<'a> TextFile<'a> {
         if x.is_finite() && x.abs() <= 1e7 {
             Ok(x)
         } else {
-            Err(self.issue("E113", line, format!("{what} {x} is out of range"), "use a finite number within ±10^7"))
+            Err(self.issue(
+                "E113",
+                line,
+                format!("{what} {x} is out of range"),
+                "use a finite number within ±10^7",
+            ))
         }
     }
 }
@@ -80,8 +114,20 @@ impl<'a> TextFile<'a> {
 /// Decodes bytes as UTF-8 or reports where they are not.
 pub fn decode<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, Error> {
     std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::invalid(source, vec![Issue::new("E110", format!("{source}:{line}"), "the file is not UTF-8 text", "save the file as plain text")])
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        Error::invalid(
+            source,
+            vec![Issue::new(
+                "E110",
+                format!("{source}:{line}"),
+                "the file is not UTF-8 text",
+                "save the file as plain text",
+            )],
+        )
     })
 }
 
@@ -95,7 +141,11 @@ pub fn euclid_ticks(a: (f64, f64), b: (f64, f64), scale: i64, truncate: bool) ->
         return isqrt(sq) as i64;
     }
     let d = dx.hypot(dy) * scale as f64;
-    if truncate { d.floor() as i64 } else { d.round() as i64 }
+    if truncate {
+        d.floor() as i64
+    } else {
+        d.round() as i64
+    }
 }
 
 fn isqrt(n: i128) -> i128 {

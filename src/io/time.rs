@@ -20,7 +20,9 @@ const MAX_DURATION: i64 = 10 * 366 * 86_400;
 /// Parses an ISO 8601 duration `P[nW][nD][T[nH][nM][nS]]` (whole numbers) into seconds.
 pub fn parse_duration(text: &str) -> Result<Time, String> {
     let bad = |why: &str| format!("`{text}` is not an ISO 8601 duration: {why}");
-    let rest = text.strip_prefix('P').ok_or_else(|| bad("it must start with P (negative durations are not allowed)"))?;
+    let rest = text
+        .strip_prefix('P')
+        .ok_or_else(|| bad("it must start with P (negative durations are not allowed)"))?;
     if rest.is_empty() || rest == "T" {
         return Err(bad("it has no amount"));
     }
@@ -49,7 +51,9 @@ pub fn parse_duration(text: &str) -> Result<Time, String> {
             _ => return Err(bad(&format!("unexpected `{c}`"))),
         };
         if number.is_empty() || rank <= last_unit {
-            return Err(bad("each unit needs a whole number, in the order W D T H M S"));
+            return Err(bad(
+                "each unit needs a whole number, in the order W D T H M S",
+            ));
         }
         last_unit = rank;
         let n: i64 = number.parse().map_err(|_| bad("number too large"))?;
@@ -93,7 +97,18 @@ mod tests {
         assert_eq!(parse_duration("P1DT2H"), Ok(26 * 3600));
         assert_eq!(parse_duration("P1W"), Ok(7 * 86_400));
         assert_eq!(parse_duration("PT0S"), Ok(0));
-        for bad in ["", "P", "PT", "4H", "-PT1H", "PT1H2", "PT1M1H", "P1H", "PT99999999999999999999H", "P9999D"] {
+        for bad in [
+            "",
+            "P",
+            "PT",
+            "4H",
+            "-PT1H",
+            "PT1H2",
+            "PT1M1H",
+            "P1H",
+            "PT99999999999999999999H",
+            "P9999D",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

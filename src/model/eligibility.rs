@@ -15,9 +15,12 @@ impl Eligibility {
         let mut eligible = Vec::with_capacity(technicians.len() * visits.len());
         for tech in technicians {
             for visit in visits {
-                eligible.push(visit.requires.iter().all(|r| {
-                    tech.levels.get(r.skill.get()).copied().unwrap_or(0) >= r.level
-                }));
+                eligible.push(
+                    visit
+                        .requires
+                        .iter()
+                        .all(|r| tech.levels.get(r.skill.get()).copied().unwrap_or(0) >= r.level),
+                );
             }
         }
         Eligibility {

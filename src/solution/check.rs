@@ -46,7 +46,10 @@ impl StatedPlan {
     /// The plan of a solution, with times from the reference schedule.
     ///
     /// Fails with the index of a route the schedule rejects.
-    pub fn from_solution(problem: &Problem, solution: &Solution) -> Result<Self, (usize, schedule::Violation)> {
+    pub fn from_solution(
+        problem: &Problem,
+        solution: &Solution,
+    ) -> Result<Self, (usize, schedule::Violation)> {
         let mut routes = Vec::with_capacity(solution.routes.len());
         let mut times = Vec::new();
         for (k, route) in solution.routes.iter().enumerate() {
@@ -74,7 +77,11 @@ impl StatedPlan {
         let cost = super::cost::evaluate(problem, solution)?.total();
         Ok(StatedPlan {
             routes,
-            unassigned: solution.unassigned.iter().map(|u| (u.visit, u.reason)).collect(),
+            unassigned: solution
+                .unassigned
+                .iter()
+                .map(|u| (u.visit, u.reason))
+                .collect(),
             cost: Some(cost),
         })
     }
@@ -119,7 +126,13 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn flag(&mut self, code: &'static str, route: Option<usize>, stop: Option<usize>, message: String) {
+    fn flag(
+        &mut self,
+        code: &'static str,
+        route: Option<usize>,
+        stop: Option<usize>,
+        message: String,
+    ) {
         self.report.violations.push(Finding {
             code,
             route,
@@ -143,10 +156,16 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
     let mut used_tech = std::collections::HashSet::new();
     for (r, route) in plan.routes.iter().enumerate() {
         if !used_shift.insert((route.tech, route.shift)) {
-            c.flag("shift_reused", Some(r), None, format!(
-                "technician {} shift {} has more than one route",
-                problem.tech(route.tech).id, route.shift
-            ));
+            c.flag(
+                "shift_reused",
+                Some(r),
+                None,
+                format!(
+                    "technician {} shift {} has more than one route",
+                    problem.tech(route.tech).id,
+                    route.shift
+                ),
+            );
         }
         if !route.stops.is_empty() {
             used_tech.insert(route.tech);
@@ -158,7 +177,9 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
     for &(v, _) in &plan.unassigned {
         seen[v.get()] += 1;
         let visit = problem.visit(v);
-        c.report.kpis.record_unassigned(problem, visit.tier, problem.leave_out_cost(v));
+        c.report
+            .kpis
+            .record_unassigned(problem, visit.tier, problem.leave_out_cost(v));
         if visit.is_mandatory() {
             c.report.warnings.push(Finding {
                 code: "unassigned_mandatory",
@@ -171,27 +192,41 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
     for (v, &n) in seen.iter().enumerate() {
         let id = &problem.visits[v].id;
         match n {
-            0 => c.flag("coverage", None, None, format!("visit {id} is neither in a route nor unassigned")),
+            0 => c.flag(
+                "coverage",
+                None,
+                None,
+                format!("visit {id} is neither in a route nor unassigned"),
+            ),
             1 => {}
-            n => c.flag("duplicate", None, None, format!("visit {id} appears {n} times")),
+            n => c.flag(
+                "duplicate",
+                None,
+                None,
+                format!("visit {id} appears {n} times"),
+            ),
         }
     }
     if let Some(stated) = plan.cost {
         let found = c.report.kpis.cost.total();
         if stated.abs_diff(found) > 1.max(found.unsigned_abs() / 1_000_000_000_000) {
-            c.flag("cost", None, None, format!(
-                "the plan states cost {stated} but its routes cost {found} (cost units)"
-            ));
+            c.flag(
+                "cost",
+                None,
+                None,
+                format!("the plan states cost {stated} but its routes cost {found} (cost units)"),
+            );
         }
     }
     c.report
 }
 
 fn meets_levels(tech: &Technician, visit: &Visit) -> bool {
-    visit
-        .requires
-        .iter()
-        .all(|r| tech.levels.get(r.skill.get()).is_some_and(|&l| l >= r.level))
+    visit.requires.iter().all(|r| {
+        tech.levels
+            .get(r.skill.get())
+            .is_some_and(|&l| l >= r.level)
+    })
 }
 
 fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u32]) {
@@ -201,14 +236,24 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
         return;
     };
     let Some(shift) = tech.shifts.get(route.shift) else {
-        c.flag("shift", Some(r), None, format!("technician {} has no shift {}", tech.id, route.shift));
+        c.flag(
+            "shift",
+            Some(r),
+            None,
+            format!("technician {} has no shift {}", tech.id, route.shift),
+        );
         return;
     };
     if route.stops.is_empty() {
         return;
     }
     if route.start < shift.start {
-        c.flag("shift", Some(r), None, format!("{} leaves before the shift starts", tech.id));
+        c.flag(
+            "shift",
+            Some(r),
+            None,
+            format!("{} leaves before the shift starts", tech.id),
+        );
     }
     let mut at: LocIdx = tech.start;
     let mut now = route.start;
@@ -225,16 +270,28 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
             Stop::Restock => match &p.depot {
                 Some(d) => d.loc,
                 None => {
-                    c.flag("depot", Some(r), Some(k), "restock stop but the problem has no depot".into());
+                    c.flag(
+                        "depot",
+                        Some(r),
+                        Some(k),
+                        "restock stop but the problem has no depot".into(),
+                    );
                     return;
                 }
             },
         };
         let drive = p.travel.time(at, here);
         if s.time.arrival < now + drive {
-            c.flag("travel", Some(r), Some(k), format!(
-                "arrives at {} but cannot be there before {}", s.time.arrival, now + drive
-            ));
+            c.flag(
+                "travel",
+                Some(r),
+                Some(k),
+                format!(
+                    "arrives at {} but cannot be there before {}",
+                    s.time.arrival,
+                    now + drive
+                ),
+            );
         }
         if s.time.start < s.time.arrival {
             c.flag("travel", Some(r), Some(k), "starts before arriving".into());
@@ -247,31 +304,73 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                 let visit = p.visit(v);
                 let id = &visit.id;
                 if !meets_levels(tech, visit) {
-                    c.flag("eligibility", Some(r), Some(k), format!("{} lacks a skill level visit {id} needs", tech.id));
+                    c.flag(
+                        "eligibility",
+                        Some(r),
+                        Some(k),
+                        format!("{} lacks a skill level visit {id} needs", tech.id),
+                    );
                 }
                 let start = s.time.start;
-                if !visit.windows.is_empty() && !visit.windows.iter().any(|w| w.start <= start && start <= w.end) {
-                    c.flag("window", Some(r), Some(k), format!("visit {id} starts at {start}, outside its windows"));
+                if !visit.windows.is_empty()
+                    && !visit
+                        .windows
+                        .iter()
+                        .any(|w| w.start <= start && start <= w.end)
+                {
+                    c.flag(
+                        "window",
+                        Some(r),
+                        Some(k),
+                        format!("visit {id} starts at {start}, outside its windows"),
+                    );
                 }
                 if visit.release.is_some_and(|rel| start < rel) {
-                    c.flag("release", Some(r), Some(k), format!("visit {id} starts before it was requested"));
+                    c.flag(
+                        "release",
+                        Some(r),
+                        Some(k),
+                        format!("visit {id} starts before it was requested"),
+                    );
                 }
                 if s.time.end - start < visit.duration {
-                    c.flag("duration", Some(r), Some(k), format!(
-                        "visit {id} lasts {} but needs {}", s.time.end - start, visit.duration
-                    ));
+                    c.flag(
+                        "duration",
+                        Some(r),
+                        Some(k),
+                        format!(
+                            "visit {id} lasts {} but needs {}",
+                            s.time.end - start,
+                            visit.duration
+                        ),
+                    );
                 }
                 load += visit.demand;
                 if tech.capacity.is_some_and(|cap| load > cap) {
-                    c.flag("capacity", Some(r), Some(k), format!("load {load} exceeds the capacity at visit {id}"));
+                    c.flag(
+                        "capacity",
+                        Some(r),
+                        Some(k),
+                        format!("load {load} exceeds the capacity at visit {id}"),
+                    );
                 }
                 if visit.tools & !tools != 0 {
-                    c.flag("tools", Some(r), Some(k), format!("{} lacks a tool visit {id} needs", tech.id));
+                    c.flag(
+                        "tools",
+                        Some(r),
+                        Some(k),
+                        format!("{} lacks a tool visit {id} needs", tech.id),
+                    );
                 }
                 for (t, (have, need)) in parts.iter_mut().zip(&visit.parts).enumerate() {
                     *have -= need;
                     if *have < 0 {
-                        c.flag("parts", Some(r), Some(k), format!("{} runs out of spare part {t} at visit {id}", tech.id));
+                        c.flag(
+                            "parts",
+                            Some(r),
+                            Some(k),
+                            format!("{} runs out of spare part {t} at visit {id}", tech.id),
+                        );
                     }
                 }
                 let (late, penalty, _) = schedule::lateness(p, visit, start);
@@ -290,17 +389,36 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
     distance += p.travel.distance(at, tech.end);
     travel += home;
     if route.end < now + home {
-        c.flag("travel", Some(r), None, format!("{} cannot be home by {}", tech.id, route.end));
+        c.flag(
+            "travel",
+            Some(r),
+            None,
+            format!("{} cannot be home by {}", tech.id, route.end),
+        );
     }
     if route.end > shift.end {
-        c.flag("shift", Some(r), None, format!("{} is back at {} after the shift ends at {}", tech.id, route.end, shift.end));
+        c.flag(
+            "shift",
+            Some(r),
+            None,
+            format!(
+                "{} is back at {} after the shift ends at {}",
+                tech.id, route.end, shift.end
+            ),
+        );
     }
     let k = &mut c.report.kpis;
     k.distance += distance;
     k.travel_time += travel;
     k.working_time += route.end - route.start;
     k.cost.fixed = k.cost.fixed.saturating_add(tech.fixed_cost);
-    k.cost.working = k.cost.working.saturating_add(tech.work_rate.apply(route.end - route.start));
-    k.cost.distance = k.cost.distance.saturating_add(p.objective.distance.apply(distance));
+    k.cost.working = k
+        .cost
+        .working
+        .saturating_add(tech.work_rate.apply(route.end - route.start));
+    k.cost.distance = k
+        .cost
+        .distance
+        .saturating_add(p.objective.distance.apply(distance));
     k.cost.lateness = k.cost.lateness.saturating_add(lateness);
 }

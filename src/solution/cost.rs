@@ -41,7 +41,12 @@ impl CostBreakdown {
 }
 
 /// The cost of a feasible route of technician `tech` with this summary (zero when it has no stops).
-pub fn route_cost(problem: &Problem, tech: TechIdx, summary: &Summary, empty: bool) -> CostBreakdown {
+pub fn route_cost(
+    problem: &Problem,
+    tech: TechIdx,
+    summary: &Summary,
+    empty: bool,
+) -> CostBreakdown {
     if empty {
         return CostBreakdown::default();
     }
@@ -57,18 +62,34 @@ pub fn route_cost(problem: &Problem, tech: TechIdx, summary: &Summary, empty: bo
 
 /// The cost of a route, or why it is infeasible.
 pub fn evaluate_route(problem: &Problem, route: &Route) -> Result<CostBreakdown, Violation> {
-    let summary = schedule::simulate(problem, route.tech, route.shift, route.stops.iter().copied(), None)?;
-    Ok(route_cost(problem, route.tech, &summary, route.stops.is_empty()))
+    let summary = schedule::simulate(
+        problem,
+        route.tech,
+        route.shift,
+        route.stops.iter().copied(),
+        None,
+    )?;
+    Ok(route_cost(
+        problem,
+        route.tech,
+        &summary,
+        route.stops.is_empty(),
+    ))
 }
 
 /// The cost of a plan, or the first infeasible route (its index) and why.
-pub fn evaluate(problem: &Problem, solution: &Solution) -> Result<CostBreakdown, (usize, Violation)> {
+pub fn evaluate(
+    problem: &Problem,
+    solution: &Solution,
+) -> Result<CostBreakdown, (usize, Violation)> {
     let mut total = CostBreakdown::default();
     for (k, route) in solution.routes.iter().enumerate() {
         total.add(&evaluate_route(problem, route).map_err(|v| (k, v))?);
     }
     for u in &solution.unassigned {
-        total.unassigned = total.unassigned.saturating_add(problem.leave_out_cost(u.visit));
+        total.unassigned = total
+            .unassigned
+            .saturating_add(problem.leave_out_cost(u.visit));
     }
     Ok(total)
 }

@@ -70,10 +70,18 @@ impl Kpis {
     }
 
     /// Records a served visit of tier `tier` that was `late` ticks late.
-    pub fn record_visit(&mut self, problem: &Problem, tier: Option<crate::model::TierIdx>, late: Time) {
+    pub fn record_visit(
+        &mut self,
+        problem: &Problem,
+        tier: Option<crate::model::TierIdx>,
+        late: Time,
+    ) {
         self.visits_assigned += 1;
         if let Some(t) = tier {
-            let k = self.sla.entry(problem.tiers[t.get()].name.clone()).or_default();
+            let k = self
+                .sla
+                .entry(problem.tiers[t.get()].name.clone())
+                .or_default();
             if late > 0 {
                 k.late += 1;
                 k.late_ticks += late;
@@ -85,7 +93,12 @@ impl Kpis {
     }
 
     /// Records a visit left out, costing `penalty`.
-    pub fn record_unassigned(&mut self, problem: &Problem, tier: Option<crate::model::TierIdx>, penalty: Cost) {
+    pub fn record_unassigned(
+        &mut self,
+        problem: &Problem,
+        tier: Option<crate::model::TierIdx>,
+        penalty: Cost,
+    ) {
         self.visits_unassigned += 1;
         self.cost.unassigned = self.cost.unassigned.saturating_add(penalty);
         if let Some(t) = tier {

@@ -19,9 +19,13 @@ struct Placement {
     restock: bool,
 }
 
-
 /// The cost of a route of `slot`'s technician with `stops`, or `None` when infeasible.
-fn cost_of(problem: &Problem, slot: &Slot, stops: impl Iterator<Item = Stop> + Clone, empty: bool) -> Option<Cost> {
+fn cost_of(
+    problem: &Problem,
+    slot: &Slot,
+    stops: impl Iterator<Item = Stop> + Clone,
+    empty: bool,
+) -> Option<Cost> {
     let summary = simulate(problem, slot.tech, slot.shift, stops, None).ok()?;
     Some(route_cost(problem, slot.tech, &summary, empty).total())
 }
@@ -36,19 +40,31 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
     if !problem.is_eligible(slot.tech, v) {
         return None;
     }
-    let restock_options: &[bool] = if needs_restock(problem, v) { &[false, true] } else { &[false] };
+    let restock_options: &[bool] = if needs_restock(problem, v) {
+        &[false, true]
+    } else {
+        &[false]
+    };
     let mut best: Option<Placement> = None;
     for position in 0..=slot.stops.len() {
         for &restock in restock_options {
             let (before, after) = slot.stops.split_at(position);
-            let inserted: &[Stop] = if restock { &[Stop::Restock, Stop::Visit(v)] } else { &[] };
+            let inserted: &[Stop] = if restock {
+                &[Stop::Restock, Stop::Visit(v)]
+            } else {
+                &[]
+            };
             let single = [Stop::Visit(v)];
             let middle = if restock { inserted } else { &single[..] };
             let stops = before.iter().chain(middle).chain(after).copied();
             if let Some(cost) = cost_of(problem, slot, stops, false) {
                 let delta = cost - slot.cost;
                 if best.is_none_or(|b| delta < b.delta) {
-                    best = Some(Placement { delta, position, restock });
+                    best = Some(Placement {
+                        delta,
+                        position,
+                        restock,
+                    });
                 }
             }
         }
@@ -70,7 +86,12 @@ pub fn empty_slots(problem: &Problem) -> Vec<Slot> {
     problem
         .tech_indices()
         .flat_map(|t| (0..problem.tech(t).shifts.len()).map(move |s| (t, s)))
-        .map(|(tech, shift)| Slot { tech, shift, stops: Vec::new(), cost: 0 })
+        .map(|(tech, shift)| Slot {
+            tech,
+            shift,
+            stops: Vec::new(),
+            cost: 0,
+        })
         .collect()
 }
 
@@ -79,7 +100,11 @@ pub fn routes(slots: &[Slot]) -> Vec<Route> {
     slots
         .iter()
         .filter(|s| !s.stops.is_empty())
-        .map(|s| Route { tech: s.tech, shift: s.shift, stops: s.stops.clone() })
+        .map(|s| Route {
+            tech: s.tech,
+            shift: s.shift,
+            stops: s.stops.clone(),
+        })
         .collect()
 }
 
@@ -99,10 +124,15 @@ pub fn slots_cost(slots: &[Slot]) -> Cost {
 pub fn remove(problem: &Problem, slots: &mut [Slot], v: VisitIdx) {
     for slot in slots.iter_mut() {
         if let Some(k) = slot.stops.iter().position(|&s| s == Stop::Visit(v)) {
-            let from = if k > 0 && slot.stops[k - 1] == Stop::Restock { k - 1 } else { k };
+            let from = if k > 0 && slot.stops[k - 1] == Stop::Restock {
+                k - 1
+            } else {
+                k
+            };
             slot.stops.drain(from..=k);
             let empty = slot.stops.is_empty();
-            slot.cost = cost_of(problem, slot, slot.stops.iter().copied(), empty).unwrap_or(Cost::MAX / 4);
+            slot.cost =
+                cost_of(problem, slot, slot.stops.iter().copied(), empty).unwrap_or(Cost::MAX / 4);
             return;
         }
     }
@@ -110,11 +140,20 @@ pub fn remove(problem: &Problem, slots: &mut [Slot], v: VisitIdx) {
 
 /// Inserts `pending` visits into `slots` by regret-2 insertion, over the routes of eligible
 /// technicians; returns the visits left out with their reasons.
-pub fn regret_insertion(problem: &Problem, slots: &mut [Slot], mut pending: Vec<VisitIdx>) -> Vec<Unassigned> {
+pub fn regret_insertion(
+    problem: &Problem,
+    slots: &mut [Slot],
+    mut pending: Vec<VisitIdx>,
+) -> Vec<Unassigned> {
     // table[i][s]: best placement of pending[i] in slot s.
     let mut table: Vec<Vec<Option<Placement>>> = pending
         .par_iter()
-        .map(|&v| slots.iter().map(|slot| best_placement(problem, slot, v)).collect())
+        .map(|&v| {
+            slots
+                .iter()
+                .map(|slot| best_placement(problem, slot, v))
+                .collect()
+        })
         .collect();
     let mut unassigned = Vec::new();
     loop {
@@ -143,9 +182,16 @@ pub fn regret_insertion(problem: &Problem, slots: &mut [Slot], mut pending: Vec<
             if leave.is_some_and(|pen| best >= pen) {
                 continue;
             }
-            let alternative = [second, leave].into_iter().flatten().min().unwrap_or(Cost::MAX);
+            let alternative = [second, leave]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(Cost::MAX);
             let regret = alternative.saturating_sub(best);
-            let better = choice.is_none_or(|(_, c, r, b)| (regret, std::cmp::Reverse(best), std::cmp::Reverse(v)) > (r, std::cmp::Reverse(b), std::cmp::Reverse(c)));
+            let better = choice.is_none_or(|(_, c, r, b)| {
+                (regret, std::cmp::Reverse(best), std::cmp::Reverse(v))
+                    > (r, std::cmp::Reverse(b), std::cmp::Reverse(c))
+            });
             if better {
                 choice = Some((i - 1, v, regret, best));
             }
@@ -159,13 +205,21 @@ pub fn regret_insertion(problem: &Problem, slots: &mut [Slot], mut pending: Vec<
             .min_by_key(|&(s, p)| (p.delta, s))
             .unwrap_or_else(|| unreachable!("a chosen visit has a placement"));
         let slot = &mut slots[s];
-        let new: &[Stop] = if placement.restock { &[Stop::Restock, Stop::Visit(v)] } else { &[Stop::Visit(v)] };
-        slot.stops.splice(placement.position..placement.position, new.iter().copied());
+        let new: &[Stop] = if placement.restock {
+            &[Stop::Restock, Stop::Visit(v)]
+        } else {
+            &[Stop::Visit(v)]
+        };
+        slot.stops
+            .splice(placement.position..placement.position, new.iter().copied());
         slot.cost += placement.delta;
         pending.swap_remove(i);
         table.swap_remove(i);
         let slot = &slots[s];
-        let fresh: Vec<Option<Placement>> = pending.par_iter().map(|&w| best_placement(problem, slot, w)).collect();
+        let fresh: Vec<Option<Placement>> = pending
+            .par_iter()
+            .map(|&w| best_placement(problem, slot, w))
+            .collect();
         for (row, p) in table.iter_mut().zip(fresh) {
             row[s] = p;
         }
@@ -187,5 +241,9 @@ fn leave_out(problem: &Problem, v: VisitIdx, has_place: bool) -> Unassigned {
         };
     }
     let (reason, detail) = explain(problem, v);
-    Unassigned { visit: v, reason, detail }
+    Unassigned {
+        visit: v,
+        reason,
+        detail,
+    }
 }

@@ -19,6 +19,7 @@ pub fn solve(_problem: &Problem, _config: &SolverConfig, _start: &Solution) -> R
     Err(Error::Solver(if AVAILABLE {
         "the exact engine is not implemented yet; use --solver heuristic".into()
     } else {
-        "this build has no exact engine (built without the `highs` feature); use --solver heuristic".into()
+        "this build has no exact engine (built without the `highs` feature); use --solver heuristic"
+            .into()
     }))
 }

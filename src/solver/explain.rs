@@ -8,13 +8,27 @@ use crate::solution::{Reason, Stop};
 /// The reason visit `v` cannot be placed, and a sentence for people.
 pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
     let visit = problem.visit(v);
-    let eligible: Vec<_> = problem.tech_indices().filter(|&t| problem.is_eligible(t, v)).collect();
+    let eligible: Vec<_> = problem
+        .tech_indices()
+        .filter(|&t| problem.is_eligible(t, v))
+        .collect();
     if eligible.is_empty() {
         let missing = visit
             .requires
             .iter()
-            .filter(|r| !problem.technicians.iter().any(|t| t.levels.get(r.skill.get()).is_some_and(|&l| l >= r.level)))
-            .map(|r| format!("{} at level {}", problem.skills[r.skill.get()].name, r.level))
+            .filter(|r| {
+                !problem
+                    .technicians
+                    .iter()
+                    .any(|t| t.levels.get(r.skill.get()).is_some_and(|&l| l >= r.level))
+            })
+            .map(|r| {
+                format!(
+                    "{} at level {}",
+                    problem.skills[r.skill.get()].name,
+                    r.level
+                )
+            })
             .collect::<Vec<_>>();
         let detail = if missing.is_empty() {
             "no technician holds all the required skill levels together".to_string()
@@ -34,7 +48,10 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                     Ok(_) => {
                         return (
                             Reason::NoRoom,
-                            format!("technician {} could serve it in shift {shift} alone, but not beside the other visits", problem.tech(t).id),
+                            format!(
+                                "technician {} could serve it in shift {shift} alone, but not beside the other visits",
+                                problem.tech(t).id
+                            ),
                         );
                     }
                     Err(violation) => seen.push(violation),
@@ -45,12 +62,31 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
     let any = |f: fn(&Violation) -> bool| seen.iter().any(f);
     let n = eligible.len();
     if any(|x| matches!(x, Violation::Window { .. })) {
-        (Reason::NoReachableWindow, format!("none of the {n} eligible technicians can start it within its windows in any shift"))
+        (
+            Reason::NoReachableWindow,
+            format!(
+                "none of the {n} eligible technicians can start it within its windows in any shift"
+            ),
+        )
     } else if any(|x| matches!(x, Violation::ShiftEnd)) {
-        (Reason::ShiftTooShort, format!("travel and service do not fit in any shift of the {n} eligible technicians"))
+        (
+            Reason::ShiftTooShort,
+            format!("travel and service do not fit in any shift of the {n} eligible technicians"),
+        )
     } else if any(|x| matches!(x, Violation::Capacity { .. })) {
-        (Reason::Capacity, format!("its demand {} exceeds the capacity of the {n} eligible technicians", visit.demand))
+        (
+            Reason::Capacity,
+            format!(
+                "its demand {} exceeds the capacity of the {n} eligible technicians",
+                visit.demand
+            ),
+        )
     } else {
-        (Reason::MissingTools, format!("none of the {n} eligible technicians can get the tools or spare parts it needs"))
+        (
+            Reason::MissingTools,
+            format!(
+                "none of the {n} eligible technicians can get the tools or spare parts it needs"
+            ),
+        )
     }
 }

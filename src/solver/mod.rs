@@ -66,7 +66,9 @@ impl SolverConfig {
             return Err(Error::Usage("threads must be from 1 to 256".into()));
         }
         if self.time_limit.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
-            return Err(Error::Usage("the time limit must be a positive number of seconds".into()));
+            return Err(Error::Usage(
+                "the time limit must be a positive number of seconds".into(),
+            ));
         }
         Ok(())
     }
@@ -83,7 +85,11 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
     let use_exact = match config.solver {
         SolverChoice::Exact => true,
         SolverChoice::Heuristic => false,
-        SolverChoice::Auto => exact::AVAILABLE && exact::supports(problem) && problem.visits.len() <= config.exact_max_visits,
+        SolverChoice::Auto => {
+            exact::AVAILABLE
+                && exact::supports(problem)
+                && problem.visits.len() <= config.exact_max_visits
+        }
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
@@ -91,17 +97,34 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
         .map_err(|e| Error::Solver(format!("cannot start {} threads: {e}", config.threads)))?;
     let mut solution = pool.install(|| {
         let mut slots = construct::empty_slots(problem);
-        let mut unassigned = construct::regret_insertion(problem, &mut slots, problem.visit_indices().collect());
-        let deadline = config.time_limit.map(|t| started + std::time::Duration::from_secs_f64(t));
+        let mut unassigned =
+            construct::regret_insertion(problem, &mut slots, problem.visit_indices().collect());
+        let deadline = config
+            .time_limit
+            .map(|t| started + std::time::Duration::from_secs_f64(t));
         let mut rng = crate::rng::Rng::new(config.seed);
         let attempts = config.iterations.unwrap_or(DEFAULT_REPAIR_ATTEMPTS);
-        repair::repair(problem, &mut slots, &mut unassigned, &mut rng, attempts, deadline);
-        let start = Solution { routes: construct::routes(&slots), unassigned, solver: SolverInfo::default() };
+        repair::repair(
+            problem,
+            &mut slots,
+            &mut unassigned,
+            &mut rng,
+            attempts,
+            deadline,
+        );
+        let start = Solution {
+            routes: construct::routes(&slots),
+            unassigned,
+            solver: SolverInfo::default(),
+        };
         if use_exact {
             exact::solve(problem, config, &start)
         } else {
             Ok(Solution {
-                solver: SolverInfo { name: "heuristic".into(), ..SolverInfo::default() },
+                solver: SolverInfo {
+                    name: "heuristic".into(),
+                    ..SolverInfo::default()
+                },
                 ..start
             })
         }

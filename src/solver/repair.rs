@@ -11,9 +11,9 @@ use crate::solution::{Reason, Stop, Unassigned};
 use super::construct::{Slot, regret_insertion, remove, slots_cost};
 
 fn total(problem: &Problem, slots: &[Slot], unassigned: &[Unassigned]) -> Cost {
-    unassigned
-        .iter()
-        .fold(slots_cost(slots), |c, u| c.saturating_add(problem.leave_out_cost(u.visit)))
+    unassigned.iter().fold(slots_cost(slots), |c, u| {
+        c.saturating_add(problem.leave_out_cost(u.visit))
+    })
 }
 
 /// Improves `slots` and `unassigned` while visits are left out for want of room, for at most
@@ -28,7 +28,11 @@ pub fn repair(
 ) {
     let mut best = total(problem, slots, unassigned);
     for _ in 0..attempts {
-        let crowded: Vec<VisitIdx> = unassigned.iter().filter(|u| u.reason == Reason::NoRoom).map(|u| u.visit).collect();
+        let crowded: Vec<VisitIdx> = unassigned
+            .iter()
+            .filter(|u| u.reason == Reason::NoRoom)
+            .map(|u| u.visit)
+            .collect();
         if crowded.is_empty() || deadline.is_some_and(|d| Instant::now() >= d) {
             return;
         }
@@ -48,7 +52,11 @@ pub fn repair(
             }
         }
         if rng.chance(0.3) {
-            if let Some(short) = slots.iter().filter(|s| !s.stops_visits().is_empty()).min_by_key(|s| s.stops_visits().len()) {
+            if let Some(short) = slots
+                .iter()
+                .filter(|s| !s.stops_visits().is_empty())
+                .min_by_key(|s| s.stops_visits().len())
+            {
                 for v in short.stops_visits() {
                     if !removed.contains(&v) {
                         removed.push(v);

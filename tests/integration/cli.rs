@@ -1,0 +1,179 @@
+//! The command line end to end: exit codes, files written or not.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::helpers::root;
+
+fn fieldsched(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_fieldsched"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fieldsched-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn solve_writes_a_plan_that_check_accepts() {
+    let dir = scratch("solve");
+    let plan = dir.join("plan.json");
+    let tiny = root().join("instances/tiny.json");
+    let out = fieldsched(&[
+        "solve",
+        tiny.to_str().unwrap(),
+        "-o",
+        plan.to_str().unwrap(),
+        "--seed",
+        "3",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("visits"));
+    let checked = fieldsched(&["check", tiny.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(
+        checked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    // Tamper: claim a cheaper plan than the routes give.
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    doc["kpis"]["cost"] = serde_json::json!(1.0);
+    std::fs::write(&plan, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let tampered = fieldsched(&["check", tiny.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(tampered.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&tampered.stdout).contains("[cost]"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn invalid_input_exits_2_and_writes_nothing() {
+    let dir = scratch("invalid");
+    let input = dir.join("bad.json");
+    std::fs::write(&input, b"{\"skills\": [\"hvac\"], \"technicians\": []").unwrap();
+    let plan = dir.join("plan.json");
+    let out = fieldsched(&[
+        "solve",
+        input.to_str().unwrap(),
+        "-o",
+        plan.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E102"));
+    assert!(!plan.exists());
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file is left"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn usage_errors_exit_1_and_help_exits_0() {
+    assert_eq!(fieldsched(&["solve"]).status.code(), Some(1));
+    assert_eq!(fieldsched(&["frobnicate"]).status.code(), Some(1));
+    let tiny = root().join("instances/tiny.json");
+    assert_eq!(
+        fieldsched(&["solve", tiny.to_str().unwrap(), "--threads", "0"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        fieldsched(&["solve", tiny.to_str().unwrap(), "--objective", "duration"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(fieldsched(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn generate_is_deterministic_and_valid() {
+    let dir = scratch("generate");
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    for path in [&a, &b] {
+        let out = fieldsched(&[
+            "generate",
+            "--visits",
+            "30",
+            "--technicians",
+            "4",
+            "--days",
+            "2",
+            "--seed",
+            "9",
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let valid = fieldsched(&["validate", a.to_str().unwrap()]);
+    assert!(
+        valid.status.success(),
+        "{}",
+        String::from_utf8_lossy(&valid.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn schema_describes_the_native_format() {
+    let out = fieldsched(&["schema"]);
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let props = &schema["properties"];
+    for key in [
+        "skills",
+        "technicians",
+        "sites",
+        "visits",
+        "sla_tiers",
+        "travel",
+        "objective",
+    ] {
+        assert!(props.get(key).is_some(), "schema lacks {key}");
+    }
+}
+
+#[test]
+fn same_seed_gives_the_same_plan() {
+    let dir = scratch("determinism");
+    let small = root().join("instances/small.json");
+    let mut plans = Vec::new();
+    for threads in ["1", "2", "1"] {
+        let plan = dir.join(format!("plan{}.json", plans.len()));
+        let out = fieldsched(&[
+            "solve",
+            small.to_str().unwrap(),
+            "-o",
+            plan.to_str().unwrap(),
+            "--seed",
+            "5",
+            "--threads",
+            threads,
+            "--iterations",
+            "50",
+        ]);
+        assert!(out.status.success());
+        let mut doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+        doc["solver"]["elapsed"] = serde_json::json!(0);
+        doc["solver"]["threads"] = serde_json::json!(0);
+        plans.push(doc);
+    }
+    assert_eq!(plans[0], plans[1]);
+    assert_eq!(plans[0], plans[2]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

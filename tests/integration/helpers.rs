@@ -1,0 +1,84 @@
+//! Shared helpers: solve and check, locate the shared benchmark instances.
+
+use std::path::{Path, PathBuf};
+
+use fieldsched::cli::checked_plan;
+use fieldsched::io::{self, ObjectiveChoice, ReadOptions, plan};
+use fieldsched::solution::check::{Report, check};
+use fieldsched::{Problem, Solution, SolverConfig, solve};
+
+/// The project root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/instances/<set>`, or `None` with a printed notice when it is absent.
+pub fn shared(set: &str) -> Option<PathBuf> {
+    let dir = root().join("../shared/instances").join(set);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "notice: {} not found; skipping the test that needs it",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Text files of a folder, sorted.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("readable folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt") && !p.ends_with("readme.txt"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Reads a problem with an objective preset.
+pub fn read(path: &Path, objective: ObjectiveChoice) -> Problem {
+    io::read_problem(
+        path,
+        &ReadOptions {
+            objective,
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Solves, writes the plan as JSON, reads it back and checks it; panics on any violation.
+pub fn solve_and_check(problem: &Problem, config: &SolverConfig) -> (Solution, Report) {
+    let solution = solve(problem, config).unwrap_or_else(|e| panic!("{}: {e}", problem.name));
+    let (stated, report) =
+        checked_plan(problem, &solution).unwrap_or_else(|e| panic!("{}: {e}", problem.name));
+    let json = serde_json::to_vec(&plan::to_dto(problem, &solution, &stated, &report))
+        .expect("plan serialises");
+    let reread =
+        plan::read(&json, "plan", problem).unwrap_or_else(|e| panic!("{}: {e}", problem.name));
+    assert_eq!(
+        reread, stated,
+        "{}: the plan file does not read back as written",
+        problem.name
+    );
+    let recheck = check(problem, &reread);
+    assert!(
+        recheck.is_feasible(),
+        "{}: {:?}",
+        problem.name,
+        recheck.violations
+    );
+    assert_eq!(recheck.kpis, report.kpis);
+    (solution, report)
+}
+
+/// A quick configuration for tests.
+pub fn quick() -> SolverConfig {
+    SolverConfig {
+        iterations: Some(200),
+        solver: fieldsched::solver::SolverChoice::Heuristic,
+        ..SolverConfig::default()
+    }
+}

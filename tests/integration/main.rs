@@ -1,0 +1,8 @@
+//! Integration tests: every test that solves also runs the independent checker on the plan,
+//! through the plan file format.
+
+mod cli;
+mod helpers;
+mod instances;
+mod malformed;
+mod properties;

@@ -27,6 +27,13 @@ pub struct Node {
     pub demand: i64,
 }
 
+/// Splits the rows into the depot (the first) and the customers.
+pub fn split_depot(nodes: &[Node], at_end: String) -> Result<(&Node, &[Node]), Issue> {
+    nodes
+        .split_first()
+        .ok_or_else(|| Issue::new("E111", at_end, "no depot row", "the file is truncated"))
+}
+
 /// A technician at location 0 (the depot) with one shift and no skills yet.
 pub fn technician(id: String, shift: Shift, capacity: Option<i64>, fixed_cost: i64) -> Technician {
     Technician {

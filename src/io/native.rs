@@ -485,6 +485,25 @@ impl Builder<'_> {
         (value * COST_SCALE as f64).round() as Cost
     }
 
+    /// The tier named `name`, or an issue at `path`.
+    fn tier(
+        &mut self,
+        name: &str,
+        index: &HashMap<&str, TierIdx>,
+        path: String,
+    ) -> Option<TierIdx> {
+        let found = index.get(name).copied();
+        if found.is_none() {
+            self.issue(
+                "E202",
+                path,
+                format!("unknown SLA tier `{name}`"),
+                "list it in `sla_tiers` or fix the name",
+            );
+        }
+        found
+    }
+
     fn levels(
         &mut self,
         skills: &BTreeMap<String, i64>,
@@ -765,18 +784,10 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             &mut b.issues,
         ));
         matrix_keys.push(s.id.clone());
-        let tier = s.sla.as_deref().and_then(|name| {
-            let found = tier_index.get(name).copied();
-            if found.is_none() {
-                b.issue(
-                    "E202",
-                    format!("{path}.sla"),
-                    format!("unknown SLA tier `{name}`"),
-                    "list it in `sla_tiers` or fix the name",
-                );
-            }
-            found
-        });
+        let tier = s
+            .sla
+            .as_deref()
+            .and_then(|name| b.tier(name, &tier_index, format!("{path}.sla")));
         sites.push(Site {
             id: s.id.clone(),
             loc,
@@ -829,18 +840,7 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             .as_deref()
             .and_then(|t| b.time(t, format!("{path}.requested_at")));
         let tier = match v.sla.as_deref() {
-            Some(name) => {
-                let found = tier_index.get(name).copied();
-                if found.is_none() {
-                    b.issue(
-                        "E202",
-                        format!("{path}.sla"),
-                        format!("unknown SLA tier `{name}`"),
-                        "list it in `sla_tiers` or fix the name",
-                    );
-                }
-                found
-            }
+            Some(name) => b.tier(name, &tier_index, format!("{path}.sla")),
             None => site.tier,
         };
         let due = match (release, tier) {

@@ -99,14 +99,7 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
             demand,
         });
     }
-    let Some((depot, customers)) = nodes.split_first() else {
-        return Err(Issue::new(
-            "E111",
-            file.at_end(),
-            "no customer rows",
-            "the file is truncated",
-        ));
-    };
+    let (depot, customers) = bench::split_depot(&nodes, file.at_end())?;
     if depot.id != "0" {
         return Err(Issue::new(
             "E114",

@@ -233,14 +233,7 @@ fn parse(file: &TextFile<'_>, crew: Crew) -> std::result::Result<Problem, Issue>
             demand: 0,
         });
     }
-    let (depot, customers) = nodes.split_first().ok_or_else(|| {
-        Issue::new(
-            "E111",
-            file.at_end(),
-            "no depot row",
-            "the file is truncated",
-        )
-    })?;
+    let (depot, customers) = bench::split_depot(&nodes, file.at_end())?;
     let shift = Shift {
         start: depot.window.start,
         end: depot.window.end,

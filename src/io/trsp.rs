@@ -247,14 +247,7 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
             demand: 0,
         });
     }
-    let (depot, customers) = nodes.split_first().ok_or_else(|| {
-        Issue::new(
-            "E111",
-            file.at_end(),
-            "no depot row",
-            "the file is truncated",
-        )
-    })?;
+    let (depot, customers) = bench::split_depot(&nodes, file.at_end())?;
     for (k, t) in techs.iter_mut().enumerate() {
         t.start = LocIdx((1 + customers.len() + k) as u32);
         t.end = t.start;

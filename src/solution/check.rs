@@ -52,6 +52,7 @@ impl StatedPlan {
     ) -> Result<Self, (usize, schedule::Violation)> {
         let mut routes = Vec::with_capacity(solution.routes.len());
         let mut times = Vec::new();
+        let mut cost = super::cost::CostBreakdown::default();
         for (k, route) in solution.routes.iter().enumerate() {
             let summary = schedule::simulate(
                 problem,
@@ -61,6 +62,12 @@ impl StatedPlan {
                 Some(&mut times),
             )
             .map_err(|v| (k, v))?;
+            cost.add(&super::cost::route_cost(
+                problem,
+                route.tech,
+                &summary,
+                route.stops.is_empty(),
+            ));
             routes.push(StatedRoute {
                 tech: route.tech,
                 shift: route.shift,
@@ -74,7 +81,7 @@ impl StatedPlan {
                     .collect(),
             });
         }
-        let cost = super::cost::evaluate(problem, solution)?.total();
+        cost.unassigned = super::cost::unassigned_cost(problem, &solution.unassigned);
         Ok(StatedPlan {
             routes,
             unassigned: solution
@@ -82,7 +89,7 @@ impl StatedPlan {
                 .iter()
                 .map(|u| (u.visit, u.reason))
                 .collect(),
-            cost: Some(cost),
+            cost: Some(cost.total()),
         })
     }
 }

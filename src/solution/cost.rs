@@ -3,7 +3,7 @@
 use crate::model::{Cost, Problem, TechIdx};
 
 use super::schedule::{self, Summary, Violation};
-use super::{Route, Solution};
+use super::{Route, Solution, Unassigned};
 
 /// What a plan costs, term by term (integer cost units).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,10 +86,13 @@ pub fn evaluate(
     for (k, route) in solution.routes.iter().enumerate() {
         total.add(&evaluate_route(problem, route).map_err(|v| (k, v))?);
     }
-    for u in &solution.unassigned {
-        total.unassigned = total
-            .unassigned
-            .saturating_add(problem.leave_out_cost(u.visit));
-    }
+    total.unassigned = unassigned_cost(problem, &solution.unassigned);
     Ok(total)
+}
+
+/// What leaving out these visits costs.
+pub fn unassigned_cost(problem: &Problem, unassigned: &[Unassigned]) -> Cost {
+    unassigned
+        .iter()
+        .fold(0, |c, u| c.saturating_add(problem.leave_out_cost(u.visit)))
 }

@@ -6,14 +6,13 @@ use std::time::Instant;
 
 use crate::model::{Cost, Problem, VisitIdx};
 use crate::rng::Rng;
+use crate::solution::cost::unassigned_cost;
 use crate::solution::{Reason, Stop, Unassigned};
 
 use super::construct::{Slot, regret_insertion, remove, slots_cost};
 
 fn total(problem: &Problem, slots: &[Slot], unassigned: &[Unassigned]) -> Cost {
-    unassigned.iter().fold(slots_cost(slots), |c, u| {
-        c.saturating_add(problem.leave_out_cost(u.visit))
-    })
+    slots_cost(slots).saturating_add(unassigned_cost(problem, unassigned))
 }
 
 /// Improves `slots` and `unassigned` while visits are left out for want of room, for at most

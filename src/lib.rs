@@ -13,6 +13,7 @@
 //! # Ok::<(), fieldsched::Error>(())
 //! ```
 
+pub mod bench;
 pub mod cli;
 pub mod error;
 pub mod generate;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use crate::bench;
 use crate::error::{Error, Result};
 use crate::generate::{Spec, generate};
 use crate::graph::SkillGraph;
@@ -114,6 +115,39 @@ enum Command {
     },
     /// Print the JSON Schema of the native format.
     Schema,
+    /// Measure plan quality against best-known solutions: every instance × seed, checked.
+    Bench {
+        /// Instance files or directories (their .txt and .json files).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Input format.
+        #[arg(long, value_enum, default_value = "auto")]
+        format: Format,
+        /// Objective preset.
+        #[arg(long, value_enum, default_value = "native")]
+        objective: ObjectiveChoice,
+        /// Wall-clock limit per solve, in seconds.
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Iteration limit per solve.
+        #[arg(long)]
+        iterations: Option<u64>,
+        /// Worker threads per solve.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// Seeds 1..=K per instance.
+        #[arg(long, default_value_t = 1)]
+        seeds: u64,
+        /// Engine.
+        #[arg(long, value_enum, default_value = "heuristic")]
+        solver: SolverChoice,
+        /// Best-known solutions (CSV with `instance`, `vehicles` and the compared value column).
+        #[arg(long)]
+        bks: Option<PathBuf>,
+        /// Where to write one CSV row per solve.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Exit code of a plan that breaks constraints (`check`).
@@ -289,6 +323,71 @@ fn run(cli: Cli) -> Result<i32> {
                 days
             );
             Ok(0)
+        }
+        Command::Bench {
+            paths,
+            format,
+            objective,
+            time_limit,
+            iterations,
+            threads,
+            seeds,
+            solver,
+            bks,
+            out,
+        } => {
+            let config = SolverConfig {
+                time_limit,
+                iterations,
+                threads,
+                solver,
+                ..SolverConfig::default()
+            };
+            config.validate()?;
+            if seeds == 0 {
+                return Err(Error::Usage("--seeds must be at least 1".into()));
+            }
+            let files = bench::instance_files(&paths)?;
+            let read = ReadOptions {
+                format,
+                objective,
+                technicians: None,
+            };
+            let first = io::read_problem(&files[0], &read)?;
+            let kind = first.objective.kind;
+            let table = match &bks {
+                Some(path) => bench::read_bks(path, bench::value_column(kind))?,
+                None => Default::default(),
+            };
+            let rows = bench::run(&files, &read, &config, seeds, &table, |r| {
+                eprintln!(
+                    "{} seed {}: {} {:.4}, {} technicians, gap {}, {:.2} s, {}",
+                    r.instance,
+                    r.seed,
+                    bench::value_column(kind),
+                    r.value,
+                    r.technicians,
+                    r.gap.map_or("–".into(), |g| format!("{g:.2} %")),
+                    r.elapsed,
+                    if r.feasible { "feasible" } else { "INFEASIBLE" }
+                );
+            })?;
+            if let Some(path) = &out {
+                write_atomic(path, bench::csv(&rows, &config, kind).as_bytes())?;
+            }
+            println!(
+                "objective {}, time limit {}, iterations {}, {} thread(s), seeds 1..={seeds}\n",
+                kind.name(),
+                time_limit.map_or("none".into(), |t| format!("{t} s")),
+                iterations.map_or("default".into(), |i| i.to_string()),
+                threads
+            );
+            print!("{}", bench::summary(&rows));
+            Ok(if rows.iter().all(|r| r.feasible) {
+                0
+            } else {
+                EXIT_INFEASIBLE
+            })
         }
         Command::Schema => {
             println!(

@@ -10,6 +10,7 @@ use crate::solution::schedule::simulate;
 use crate::solution::{Reason, Route, Stop, Unassigned};
 
 use super::explain::explain;
+use super::segment::{self, Segment};
 
 /// Where a visit would go in one route, and what it would add to the cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,17 +18,6 @@ struct Placement {
     delta: Cost,
     position: usize,
     restock: bool,
-}
-
-/// The cost of a route of `slot`'s technician with `stops`, or `None` when infeasible.
-fn cost_of(
-    problem: &Problem,
-    slot: &Slot,
-    stops: impl Iterator<Item = Stop> + Clone,
-    empty: bool,
-) -> Option<Cost> {
-    let summary = simulate(problem, slot.tech, slot.shift, stops, None).ok()?;
-    Some(route_cost(problem, slot.tech, &summary, empty).total())
 }
 
 fn needs_restock(problem: &Problem, v: VisitIdx) -> bool {
@@ -40,6 +30,13 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
     if !problem.is_eligible(slot.tech, v) {
         return None;
     }
+    if let Some(cache) = slot
+        .segments
+        .as_ref()
+        .filter(|_| segment::is_simple(problem, v))
+    {
+        return best_segment_placement(problem, slot, cache, v);
+    }
     let restock_options: &[bool] = if needs_restock(problem, v) {
         &[false, true]
     } else {
@@ -49,15 +46,13 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
     for position in 0..=slot.stops.len() {
         for &restock in restock_options {
             let (before, after) = slot.stops.split_at(position);
-            let inserted: &[Stop] = if restock {
+            let middle: &[Stop] = if restock {
                 &[Stop::Restock, Stop::Visit(v)]
             } else {
-                &[]
+                &[Stop::Visit(v)]
             };
-            let single = [Stop::Visit(v)];
-            let middle = if restock { inserted } else { &single[..] };
             let stops = before.iter().chain(middle).chain(after).copied();
-            if let Some(cost) = cost_of(problem, slot, stops, false) {
+            if let Some(cost) = simulated_cost(problem, slot.tech, slot.shift, stops) {
                 let delta = cost - slot.cost;
                 if best.is_none_or(|b| delta < b.delta) {
                     best = Some(Placement {
@@ -72,6 +67,50 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
     best
 }
 
+/// [`best_placement`] in O(1) per position, for a simple visit in a simple route.
+fn best_segment_placement(
+    problem: &Problem,
+    slot: &Slot,
+    cache: &Segments,
+    v: VisitIdx,
+) -> Option<Placement> {
+    let alone = Segment::visit(problem, v);
+    let mut best: Option<Placement> = None;
+    for (position, (before, after)) in cache.prefix.iter().zip(&cache.suffix).enumerate() {
+        let route = before.then(problem, &alone).then(problem, after);
+        if let Some(cost) = segment::route_cost(problem, slot.tech, &route) {
+            let delta = cost - slot.cost;
+            if best.is_none_or(|b| delta < b.delta) {
+                best = Some(Placement {
+                    delta,
+                    position,
+                    restock: false,
+                });
+            }
+        }
+    }
+    best
+}
+
+/// The cost of a route by the reference schedule, or `None` when infeasible.
+fn simulated_cost(
+    problem: &Problem,
+    tech: TechIdx,
+    shift: usize,
+    stops: impl Iterator<Item = Stop> + Clone,
+) -> Option<Cost> {
+    let summary = simulate(problem, tech, shift, stops, None).ok()?;
+    Some(route_cost(problem, tech, &summary, false).total())
+}
+
+/// Prefix and suffix segments of a route of simple visits: `prefix[k]` runs from the start
+/// location through the first `k` stops, `suffix[k]` from stop `k` to the end location.
+#[derive(Clone)]
+struct Segments {
+    prefix: Vec<Segment>,
+    suffix: Vec<Segment>,
+}
+
 /// A technician shift being filled.
 #[derive(Clone)]
 pub struct Slot {
@@ -79,6 +118,58 @@ pub struct Slot {
     shift: usize,
     stops: Vec<Stop>,
     cost: Cost,
+    /// Present when every stop is a simple visit.
+    segments: Option<Segments>,
+}
+
+impl Slot {
+    fn new(problem: &Problem, tech: TechIdx, shift: usize) -> Self {
+        let mut slot = Slot {
+            tech,
+            shift,
+            stops: Vec::new(),
+            cost: 0,
+            segments: None,
+        };
+        slot.refresh(problem);
+        slot
+    }
+
+    /// Recomputes the cost and the segments after the stops changed.
+    fn refresh(&mut self, problem: &Problem) {
+        let simple = self.stops.iter().all(|s| match s {
+            Stop::Visit(v) => segment::is_simple(problem, *v),
+            Stop::Restock => false,
+        });
+        self.segments = simple.then(|| {
+            let (start, end) = segment::ends(problem, self.tech, self.shift);
+            let alone: Vec<Segment> = self
+                .stops
+                .iter()
+                .map(|s| match s {
+                    Stop::Visit(v) => Segment::visit(problem, *v),
+                    Stop::Restock => unreachable!("simple routes have no restock"),
+                })
+                .collect();
+            let mut prefix = Vec::with_capacity(alone.len() + 1);
+            prefix.push(start);
+            for seg in &alone {
+                let last = prefix[prefix.len() - 1];
+                prefix.push(last.then(problem, seg));
+            }
+            let mut suffix = vec![end; alone.len() + 1];
+            for (k, seg) in alone.iter().enumerate().rev() {
+                suffix[k] = seg.then(problem, &suffix[k + 1]);
+            }
+            Segments { prefix, suffix }
+        });
+        self.cost = if self.stops.is_empty() {
+            0
+        } else {
+            simulated_cost(problem, self.tech, self.shift, self.stops.iter().copied())
+                .unwrap_or(Cost::MAX / 4)
+        };
+    }
 }
 
 /// One empty slot per technician shift.
@@ -86,12 +177,7 @@ pub fn empty_slots(problem: &Problem) -> Vec<Slot> {
     problem
         .tech_indices()
         .flat_map(|t| (0..problem.tech(t).shifts.len()).map(move |s| (t, s)))
-        .map(|(tech, shift)| Slot {
-            tech,
-            shift,
-            stops: Vec::new(),
-            cost: 0,
-        })
+        .map(|(tech, shift)| Slot::new(problem, tech, shift))
         .collect()
 }
 
@@ -130,9 +216,7 @@ pub fn remove(problem: &Problem, slots: &mut [Slot], v: VisitIdx) {
                 k
             };
             slot.stops.drain(from..=k);
-            let empty = slot.stops.is_empty();
-            slot.cost =
-                cost_of(problem, slot, slot.stops.iter().copied(), empty).unwrap_or(Cost::MAX / 4);
+            slot.refresh(problem);
             return;
         }
     }
@@ -212,7 +296,7 @@ pub fn regret_insertion(
         };
         slot.stops
             .splice(placement.position..placement.position, new.iter().copied());
-        slot.cost += placement.delta;
+        slot.refresh(problem);
         pending.swap_remove(i);
         table.swap_remove(i);
         let slot = &slots[s];

@@ -4,6 +4,7 @@ mod construct;
 pub mod exact;
 mod explain;
 mod repair;
+mod segment;
 
 use std::time::Instant;
 

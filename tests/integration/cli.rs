@@ -177,3 +177,58 @@ fn same_seed_gives_the_same_plan() {
     assert_eq!(plans[0], plans[2]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn bench_writes_one_checked_row_per_instance_and_seed() {
+    let Some(solomon) = crate::helpers::shared("solomon") else {
+        return;
+    };
+    let dir = scratch("bench");
+    let csv = dir.join("results.csv");
+    let bks = solomon.join("bks_distance_only.csv");
+    let out = fieldsched(&[
+        "bench",
+        solomon.join("C101.txt").to_str().unwrap(),
+        solomon.join("R202.txt").to_str().unwrap(),
+        "--objective",
+        "distance",
+        "--iterations",
+        "50",
+        "--seeds",
+        "2",
+        "--bks",
+        bks.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    for row in &rows {
+        let fields: Vec<&str> = row.split(',').collect();
+        assert_eq!(fields.last(), Some(&"true"), "{row}");
+        let gap: f64 = fields[14].parse().unwrap();
+        assert!(gap >= -1e-9, "better than the best known: {row}");
+    }
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("| C1 | 1 | 2 | 2/2 |"), "{summary}");
+    assert!(summary.contains("| all | 2 | 4 | 4/4 |"), "{summary}");
+    // A file that is not an instance is an input error, and no CSV is written.
+    let bad = dir.join("bad.csv");
+    let readme = solomon.join("bks.csv");
+    let failed = fieldsched(&[
+        "bench",
+        readme.to_str().unwrap(),
+        "--out",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(!bad.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

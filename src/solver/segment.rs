@@ -1,0 +1,215 @@
+//! Concatenation segments: the time, distance and load of a run of stops in O(1) per join.
+//!
+//! A segment summarises a sequence of stops driven back to back: the least time it takes
+//! (travel, service, unavoidable waiting), its time warp (how far back in time the driver
+//! would have to travel to respect every window; zero for a feasible sequence), and the
+//! earliest and latest start at its first stop that achieve that duration. Joining two
+//! segments is O(1), so a route's prefixes and suffixes answer "what does this route cost
+//! with this visit inserted here?" without walking the route again.
+//!
+//! Segments are exact for *simple* visits only: at most one window, no SLA due time, no
+//! tools or spare parts. Routes with anything else are walked by the reference schedule
+//! ([`crate::solution::schedule::simulate`]), which is also the oracle these are tested against.
+
+use crate::model::{Cost, LocIdx, Problem, TechIdx, Time, VisitIdx};
+use crate::solution::schedule::Summary;
+
+/// Far enough to stand for "unbounded" while sums of a few of them cannot overflow.
+const FAR: Time = 1 << 52;
+
+/// A run of stops, summarised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// Least total time from the start of the first service to the end of the last.
+    pub duration: Time,
+    /// Time warp needed to respect every window (0 when feasible).
+    pub warp: Time,
+    /// Earliest start at the first stop that attains `duration`.
+    pub earliest: Time,
+    /// Latest start at the first stop that attains `duration`.
+    pub latest: Time,
+    /// Distance driven inside the segment.
+    pub distance: i64,
+    /// Travel time inside the segment.
+    pub travel: Time,
+    /// Load of the visits in the segment.
+    pub load: i64,
+    /// Location of the first stop.
+    pub first: LocIdx,
+    /// Location of the last stop.
+    pub last: LocIdx,
+}
+
+impl Segment {
+    /// A zero-length stop at `loc` whose start lies in `[earliest, latest]`.
+    pub fn point(loc: LocIdx, earliest: Time, latest: Time) -> Self {
+        Segment {
+            duration: 0,
+            warp: 0,
+            earliest,
+            latest,
+            distance: 0,
+            travel: 0,
+            load: 0,
+            first: loc,
+            last: loc,
+        }
+    }
+
+    /// The segment of visit `v` alone.
+    pub fn visit(problem: &Problem, v: VisitIdx) -> Self {
+        let visit = problem.visit(v);
+        let (open, close) = visit
+            .windows
+            .first()
+            .map_or((-FAR, FAR), |w| (w.start, w.end));
+        let earliest = visit.release.map_or(open, |r| r.max(open));
+        Segment {
+            duration: visit.duration,
+            warp: (earliest - close).max(0),
+            earliest: earliest.min(close),
+            latest: close,
+            distance: 0,
+            travel: 0,
+            load: visit.demand,
+            first: visit.loc,
+            last: visit.loc,
+        }
+    }
+
+    /// This segment followed by `next`.
+    pub fn then(&self, problem: &Problem, next: &Segment) -> Segment {
+        let travel = problem.travel.time(self.last, next.first);
+        let delta = self.duration - self.warp + travel;
+        let wait = (next.earliest - delta - self.latest).max(0);
+        let warp = (self.earliest + delta - next.latest).max(0);
+        Segment {
+            duration: self.duration + next.duration + travel + wait,
+            warp: self.warp + next.warp + warp,
+            earliest: (next.earliest - delta).max(self.earliest) - wait,
+            latest: (next.latest - delta).min(self.latest) + warp,
+            distance: self.distance
+                + next.distance
+                + problem.travel.distance(self.last, next.first),
+            travel: self.travel + next.travel + travel,
+            load: self.load + next.load,
+            first: self.first,
+            last: next.last,
+        }
+    }
+}
+
+/// Whether segments describe visit `v` exactly.
+pub fn is_simple(problem: &Problem, v: VisitIdx) -> bool {
+    let visit = problem.visit(v);
+    visit.windows.len() <= 1
+        && visit.due.is_none()
+        && visit.tools == 0
+        && visit.parts.iter().all(|&p| p == 0)
+        && visit
+            .windows
+            .first()
+            .is_none_or(|w| visit.release.is_none_or(|r| r <= w.end))
+}
+
+/// The start and end segments of technician `tech`'s shift `shift`.
+pub fn ends(problem: &Problem, tech: TechIdx, shift: usize) -> (Segment, Segment) {
+    let t = problem.tech(tech);
+    let s = t.shifts[shift];
+    (
+        Segment::point(t.start, s.start, s.end),
+        Segment::point(t.end, s.start, s.end),
+    )
+}
+
+/// The cost of a whole route (start depot to end depot) summarised by `route`, or `None` when
+/// it breaks a window, the shift or the capacity. Matches `route_cost` of the reference schedule.
+pub fn route_cost(problem: &Problem, tech: TechIdx, route: &Segment) -> Option<Cost> {
+    let t = problem.tech(tech);
+    if route.warp > 0 || t.capacity.is_some_and(|c| route.load > c) {
+        return None;
+    }
+    let summary = Summary {
+        departure: 0,
+        back: route.duration,
+        distance: route.distance,
+        travel: route.travel,
+        ..Summary::default()
+    };
+    Some(crate::solution::cost::route_cost(problem, tech, &summary, false).total())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+    use crate::solution::Stop;
+    use crate::solution::schedule::simulate;
+
+    fn problem() -> Problem {
+        let mut text = String::from(
+            "T\n\nVEHICLE\nNUMBER     CAPACITY\n  5         60\n\nCUSTOMER\n\
+             CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE TIME\n\n\
+             0 50 50 0 0 400 0\n",
+        );
+        let mut rng = Rng::new(7);
+        for c in 1..=12 {
+            let open = rng.range(0, 250);
+            let width = rng.range(5, 120);
+            text.push_str(&format!(
+                "{c} {} {} {} {open} {} {}\n",
+                rng.range(0, 100),
+                rng.range(0, 100),
+                rng.range(1, 20),
+                open + width,
+                rng.range(0, 15)
+            ));
+        }
+        let mut problem = crate::io::solomon::read(
+            text.as_bytes(),
+            "t.txt",
+            crate::model::ObjectiveKind::Distance,
+        )
+        .expect("a valid Solomon text");
+        // Working time costs too, so the least duration (latest departure) is exercised.
+        for tech in &mut problem.technicians {
+            tech.work_rate = crate::model::Rate::new(3, 2);
+        }
+        problem
+    }
+
+    /// Random orders of random subsets: the segment cost equals the reference schedule's.
+    #[test]
+    fn segments_agree_with_the_reference_schedule() {
+        let problem = problem();
+        let mut rng = Rng::new(3);
+        let tech = TechIdx(0);
+        let (start, end) = ends(&problem, tech, 0);
+        let mut feasible = 0;
+        for _ in 0..3000 {
+            let len = rng.range(1, 6) as usize;
+            let mut visits: Vec<VisitIdx> = problem.visit_indices().collect();
+            rng.shuffle(&mut visits);
+            visits.truncate(len);
+            let route = visits
+                .iter()
+                .fold(start, |s, &v| {
+                    s.then(&problem, &Segment::visit(&problem, v))
+                })
+                .then(&problem, &end);
+            let fast = route_cost(&problem, tech, &route);
+            let slow = simulate(
+                &problem,
+                tech,
+                0,
+                visits.iter().map(|&v| Stop::Visit(v)),
+                None,
+            )
+            .ok()
+            .map(|s| crate::solution::cost::route_cost(&problem, tech, &s, false).total());
+            assert_eq!(fast, slow, "route {visits:?}");
+            feasible += usize::from(slow.is_some());
+        }
+        assert!(feasible > 100, "too few feasible routes drawn: {feasible}");
+    }
+}

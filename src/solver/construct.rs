@@ -195,15 +195,30 @@ pub fn routes(slots: &[Slot]) -> Vec<Route> {
 }
 
 impl Slot {
-    /// The stops of the slot.
-    pub fn stops(&self) -> &[Stop] {
-        &self.stops
+    /// The visits of the slot, in order.
+    pub fn stops_visits(&self) -> Vec<VisitIdx> {
+        self.stops
+            .iter()
+            .filter_map(|s| match s {
+                Stop::Visit(v) => Some(*v),
+                Stop::Restock => None,
+            })
+            .collect()
     }
 }
 
 /// Total cost of the slots.
 pub fn slots_cost(slots: &[Slot]) -> Cost {
     slots.iter().map(|s| s.cost).sum()
+}
+
+/// Cost of the slots without the technicians' fixed costs: what routing decides.
+pub fn routing_cost(problem: &Problem, slots: &[Slot]) -> Cost {
+    slots
+        .iter()
+        .filter(|s| !s.stops.is_empty())
+        .map(|s| s.cost - problem.tech(s.tech).fixed_cost)
+        .sum()
 }
 
 /// Removes visit `v` from the slots (and a restock stop right before it), updating the cost.
@@ -219,6 +234,38 @@ pub fn remove(problem: &Problem, slots: &mut [Slot], v: VisitIdx) {
             slot.refresh(problem);
             return;
         }
+    }
+}
+
+/// Inserts `v` at its cheapest feasible place over all slots, unless leaving it out costs less;
+/// returns whether it was inserted.
+pub fn insert_cheapest(problem: &Problem, slots: &mut [Slot], v: VisitIdx) -> bool {
+    let best = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(s, slot)| best_placement(problem, slot, v).map(|p| (p.delta, s, p)))
+        .min_by_key(|&(delta, s, _)| (delta, s));
+    let Some((delta, s, placement)) = best else {
+        return false;
+    };
+    if problem.visit(v).penalty.is_some_and(|pen| delta >= pen) {
+        return false;
+    }
+    slots[s].insert(problem, v, placement);
+    true
+}
+
+impl Slot {
+    /// Puts `v` where `placement` says and refreshes the cost.
+    fn insert(&mut self, problem: &Problem, v: VisitIdx, placement: Placement) {
+        let new: &[Stop] = if placement.restock {
+            &[Stop::Restock, Stop::Visit(v)]
+        } else {
+            &[Stop::Visit(v)]
+        };
+        self.stops
+            .splice(placement.position..placement.position, new.iter().copied());
+        self.refresh(problem);
     }
 }
 
@@ -288,15 +335,7 @@ pub fn regret_insertion(
             .filter_map(|(s, p)| p.map(|p| (s, p)))
             .min_by_key(|&(s, p)| (p.delta, s))
             .unwrap_or_else(|| unreachable!("a chosen visit has a placement"));
-        let slot = &mut slots[s];
-        let new: &[Stop] = if placement.restock {
-            &[Stop::Restock, Stop::Visit(v)]
-        } else {
-            &[Stop::Visit(v)]
-        };
-        slot.stops
-            .splice(placement.position..placement.position, new.iter().copied());
-        slot.refresh(problem);
+        slots[s].insert(problem, v, placement);
         pending.swap_remove(i);
         table.swap_remove(i);
         let slot = &slots[s];

@@ -3,7 +3,7 @@
 mod construct;
 pub mod exact;
 mod explain;
-mod repair;
+mod search;
 mod segment;
 
 use std::time::Instant;
@@ -75,9 +75,8 @@ impl SolverConfig {
     }
 }
 
-/// Ruin-and-recreate attempts when visits are left out for want of room and no iteration
-/// limit is given.
-const DEFAULT_REPAIR_ATTEMPTS: u64 = 500;
+/// Search iterations when neither an iteration nor a time limit is given.
+const DEFAULT_ITERATIONS: u64 = 2000;
 
 /// Solves `problem` as `config` says.
 pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
@@ -98,21 +97,25 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
         .map_err(|e| Error::Solver(format!("cannot start {} threads: {e}", config.threads)))?;
     let mut solution = pool.install(|| {
         let mut slots = construct::empty_slots(problem);
-        let mut unassigned =
+        let left =
             construct::regret_insertion(problem, &mut slots, problem.visit_indices().collect());
         let deadline = config
             .time_limit
             .map(|t| started + std::time::Duration::from_secs_f64(t));
-        let mut rng = crate::rng::Rng::new(config.seed);
-        let attempts = config.iterations.unwrap_or(DEFAULT_REPAIR_ATTEMPTS);
-        repair::repair(
-            problem,
-            &mut slots,
-            &mut unassigned,
-            &mut rng,
-            attempts,
+        let iterations = match (config.iterations, deadline) {
+            (Some(n), _) => n,
+            (None, Some(_)) => u64::MAX,
+            (None, None) => DEFAULT_ITERATIONS,
+        };
+        let start = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
+        let limits = search::Limits {
+            iterations,
             deadline,
-        );
+        };
+        let best = search::search(problem, start, config.seed, config.threads, limits);
+        let mut slots = best.slots;
+        // What is still left out gets its reason (and one more chance to fit).
+        let unassigned = construct::regret_insertion(problem, &mut slots, best.left);
         let start = Solution {
             routes: construct::routes(&slots),
             unassigned,

@@ -1,0 +1,299 @@
+//! Ruin and recreate under simulated annealing: remove strings of nearby visits from a few
+//! routes, reinsert every removed (and left-out) visit at its cheapest place in a varied order,
+//! accept by an annealing criterion, keep the best plan seen.
+//!
+//! String removal spreads the ruin over neighbouring routes, which frees the slack a tight
+//! window plan needs to rearrange itself; greedy reinsertion priced through the concatenation
+//! segments keeps an iteration cheap, so many are done in the time a planner waits. Islands (one
+//! per thread) search independently from the same start and all adopt the best plan at fixed
+//! iteration counts, so the result depends on the seed, thread count and iteration limit only.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::model::{Cost, Problem, VisitIdx};
+use crate::rng::Rng;
+
+use super::construct::{Slot, insert_cheapest, remove, routing_cost, slots_cost};
+
+/// Nearest other visits kept per visit for string removal.
+const NEIGHBOURS: usize = 40;
+/// Mean number of visits a ruin removes.
+const MEAN_REMOVED: f64 = 10.0;
+/// Longest string removed from one route.
+const MAX_STRING: usize = 10;
+/// Start and end temperature, in multiples of the initial mean routing cost per visit.
+const TEMPERATURE: (f64, f64) = (1.0, 0.01);
+/// Iterations between exchanges of the best plan among islands.
+const EPOCH: u64 = 500;
+
+/// A plan under search: the routes and the visits left out.
+#[derive(Clone)]
+pub struct Plan {
+    /// One slot per technician shift.
+    pub slots: Vec<Slot>,
+    /// Visits left out.
+    pub left: Vec<VisitIdx>,
+    /// Total cost, with the penalties of the visits left out.
+    pub cost: Cost,
+}
+
+impl Plan {
+    /// A plan from slots and the visits left out.
+    pub fn new(problem: &Problem, slots: Vec<Slot>, left: Vec<VisitIdx>) -> Self {
+        let mut plan = Plan {
+            slots,
+            left,
+            cost: 0,
+        };
+        plan.cost = plan.total(problem);
+        plan
+    }
+
+    fn total(&self, problem: &Problem) -> Cost {
+        self.left.iter().fold(slots_cost(&self.slots), |c, &v| {
+            c.saturating_add(problem.leave_out_cost(v))
+        })
+    }
+}
+
+/// When the search stops.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Iterations per island.
+    pub iterations: u64,
+    /// Wall-clock deadline.
+    pub deadline: Option<Instant>,
+}
+
+/// Read-only data of the search.
+struct Context<'a> {
+    problem: &'a Problem,
+    /// `neighbours[v]`: the nearest other visits, nearest first.
+    neighbours: Vec<Vec<VisitIdx>>,
+    limits: Limits,
+    /// Temperature at the start and the end.
+    temperature: (f64, f64),
+}
+
+impl<'a> Context<'a> {
+    fn new(problem: &'a Problem, start: &Plan, limits: Limits) -> Self {
+        let visits: Vec<VisitIdx> = problem.visit_indices().collect();
+        let neighbours = visits
+            .par_iter()
+            .map(|&v| {
+                let at = problem.visit(v).loc;
+                let mut near: Vec<(i64, VisitIdx)> = visits
+                    .iter()
+                    .filter(|&&w| w != v)
+                    .map(|&w| {
+                        let there = problem.visit(w).loc;
+                        let t = problem.travel.time(at, there) + problem.travel.time(there, at);
+                        (t, w)
+                    })
+                    .collect();
+                let k = NEIGHBOURS.min(near.len());
+                if k < near.len() {
+                    near.select_nth_unstable(k);
+                    near.truncate(k);
+                }
+                near.sort_unstable();
+                near.into_iter().map(|(_, w)| w).collect()
+            })
+            .collect();
+        let served = problem.visits.len().saturating_sub(start.left.len()).max(1);
+        let base = routing_cost(problem, &start.slots) as f64 / served as f64;
+        let base = if base.is_finite() && base > 0.0 {
+            base
+        } else {
+            1.0
+        };
+        Context {
+            problem,
+            neighbours,
+            limits,
+            temperature: (TEMPERATURE.0 * base, TEMPERATURE.1 * base),
+        }
+    }
+
+    /// The temperature after `done` of the iterations (or of the time, without an iteration limit).
+    fn temperature(&self, done: u64, started: Instant) -> f64 {
+        let fraction = match self.limits.deadline {
+            Some(deadline) if self.limits.iterations == u64::MAX => {
+                let total = deadline.saturating_duration_since(started).as_secs_f64();
+                if total > 0.0 {
+                    started.elapsed().as_secs_f64() / total
+                } else {
+                    1.0
+                }
+            }
+            _ => done as f64 / self.limits.iterations.max(1) as f64,
+        };
+        let (hot, cold) = self.temperature;
+        hot * (cold / hot).powf(fraction.clamp(0.0, 1.0))
+    }
+
+    fn out_of_time(&self) -> bool {
+        self.limits.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// One island: its current plan, its best plan and its random stream.
+struct Island {
+    current: Plan,
+    best: Plan,
+    rng: Rng,
+}
+
+/// Improves `start` until the limits, over `islands` independent searches seeded from `seed`.
+pub fn search(problem: &Problem, start: Plan, seed: u64, islands: usize, limits: Limits) -> Plan {
+    if problem.visits.is_empty() || limits.iterations == 0 {
+        return start;
+    }
+    let context = Context::new(problem, &start, limits);
+    let started = Instant::now();
+    let mut islands: Vec<Island> = (0..islands.max(1) as u64)
+        .map(|k| Island {
+            current: start.clone(),
+            best: start.clone(),
+            rng: Rng::new(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        })
+        .collect();
+    let mut done = 0;
+    while done < limits.iterations && !context.out_of_time() {
+        let epoch = EPOCH.min(limits.iterations - done);
+        islands
+            .par_iter_mut()
+            .for_each(|island| island.run(&context, done, epoch, started));
+        done += epoch;
+        // Everyone adopts the best plan so far (ties go to the lowest island).
+        let leader = islands
+            .iter()
+            .enumerate()
+            .min_by_key(|(k, i)| (i.best.cost, *k))
+            .map(|(k, _)| k)
+            .unwrap_or(0);
+        let best = islands[leader].best.clone();
+        for island in &mut islands {
+            if island.best.cost > best.cost {
+                island.best = best.clone();
+                island.current = best.clone();
+            }
+        }
+    }
+    islands
+        .into_iter()
+        .map(|i| i.best)
+        .min_by_key(|p| p.cost)
+        .unwrap_or(start)
+}
+
+impl Island {
+    fn run(&mut self, context: &Context<'_>, done: u64, iterations: u64, started: Instant) {
+        for k in 0..iterations {
+            if context.out_of_time() {
+                return;
+            }
+            let temperature = context.temperature(done + k, started);
+            let mut trial = self.current.clone();
+            let removed = ruin(context, &mut trial, &mut self.rng);
+            recreate(context, &mut trial, removed, &mut self.rng);
+            trial.cost = trial.total(context.problem);
+            // Accept when cheaper than the current plan plus a random threshold.
+            let threshold = -temperature * self.rng.unit().max(f64::MIN_POSITIVE).ln();
+            if (trial.cost as f64) < self.current.cost as f64 + threshold {
+                if trial.cost < self.best.cost {
+                    self.best = trial.clone();
+                }
+                self.current = trial;
+            }
+        }
+    }
+}
+
+/// Removes strings of visits near a seed visit from a few routes; returns what it removed.
+fn ruin(context: &Context<'_>, plan: &mut Plan, rng: &mut Rng) -> Vec<VisitIdx> {
+    let problem = context.problem;
+    let mut route_of = vec![usize::MAX; problem.visits.len()];
+    let mut served = 0usize;
+    let mut routes = 0usize;
+    for (s, slot) in plan.slots.iter().enumerate() {
+        let visits = slot.stops_visits();
+        routes += usize::from(!visits.is_empty());
+        served += visits.len();
+        for v in visits {
+            route_of[v.get()] = s;
+        }
+    }
+    if served == 0 {
+        return Vec::new();
+    }
+    let mean_len = served as f64 / routes.max(1) as f64;
+    let longest = (MAX_STRING as f64).min(mean_len).max(1.0);
+    let most_routes = (4.0 * MEAN_REMOVED / (1.0 + longest) - 1.0).max(1.0);
+    let route_count = rng.range(1, most_routes as i64) as usize;
+    // Start next to a left-out visit when there is one, so it gets room.
+    let seed = match plan.left.is_empty() || rng.chance(0.5) {
+        true => loop {
+            let v = VisitIdx(rng.range(0, problem.visits.len() as i64 - 1) as u32);
+            if route_of[v.get()] != usize::MAX {
+                break v;
+            }
+        },
+        false => *rng.pick(&plan.left),
+    };
+    let mut removed = Vec::new();
+    let mut ruined = Vec::new();
+    for &v in std::iter::once(&seed).chain(&context.neighbours[seed.get()]) {
+        if ruined.len() >= route_count {
+            break;
+        }
+        let s = route_of[v.get()];
+        if s == usize::MAX || ruined.contains(&s) {
+            continue;
+        }
+        ruined.push(s);
+        let visits = plan.slots[s].stops_visits();
+        let at = visits.iter().position(|&w| w == v).unwrap_or(0);
+        let most = (longest as usize).min(visits.len());
+        let len = rng.range(1, most as i64) as usize;
+        // A string of `len` visits that contains `v`, placed at random around it.
+        let first_lo = at.saturating_sub(len - 1);
+        let first_hi = at.min(visits.len() - len);
+        let first = rng.range(first_lo as i64, first_hi as i64) as usize;
+        removed.extend_from_slice(&visits[first..first + len]);
+    }
+    for &v in &removed {
+        remove(problem, &mut plan.slots, v);
+    }
+    removed
+}
+
+/// Reinserts `removed` and the visits left out, each at its cheapest place, in a random order
+/// of a randomly chosen kind.
+fn recreate(context: &Context<'_>, plan: &mut Plan, mut pending: Vec<VisitIdx>, rng: &mut Rng) {
+    let problem = context.problem;
+    pending.append(&mut plan.left);
+    rng.shuffle(&mut pending);
+    let home = problem.technicians.first().map(|t| t.start);
+    match rng.range(0, 10) {
+        0..=3 => {}
+        4..=7 => pending.sort_by_key(|&v| std::cmp::Reverse(problem.visit(v).demand)),
+        8..=9 => pending.sort_by_key(|&v| {
+            std::cmp::Reverse(home.map_or(0, |h| problem.travel.time(h, problem.visit(v).loc)))
+        }),
+        _ => pending.sort_by_key(|&v| {
+            let w = &problem.visit(v).windows;
+            w.first()
+                .zip(w.last())
+                .map_or(i64::MAX, |(a, b)| b.end - a.start)
+        }),
+    }
+    for v in pending {
+        if !insert_cheapest(problem, &mut plan.slots, v) {
+            plan.left.push(v);
+        }
+    }
+    plan.left.sort_unstable();
+}

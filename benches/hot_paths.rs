@@ -1,32 +1,56 @@
-//! Hot paths at fixed work: the reference schedule of a route, and regret insertion of a whole
-//! bundled instance.
+//! Hot paths at fixed work: the reference schedule of a route against the segment join that
+//! replaces it in the search, regret insertion of a bundled instance, and a fixed-iteration
+//! solve of a Solomon instance (when ../shared is present).
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fieldsched::io::{ReadOptions, read_problem};
+use fieldsched::io::{ObjectiveChoice, ReadOptions, read_problem};
+use fieldsched::solution::Stop;
 use fieldsched::solution::schedule::simulate;
+use fieldsched::solver::segment::{self, Segment};
 use fieldsched::solver::{SolverChoice, SolverConfig, solve};
 
-fn benches(c: &mut Criterion) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/small.json");
-    let problem = read_problem(&path, &ReadOptions::default()).expect("bundled instance");
-    let config = SolverConfig {
+fn config(iterations: u64) -> SolverConfig {
+    SolverConfig {
         solver: SolverChoice::Heuristic,
-        iterations: Some(0),
+        iterations: Some(iterations),
         ..SolverConfig::default()
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let small = read_problem(&root.join("instances/small.json"), &ReadOptions::default())
+        .expect("bundled instance");
+    c.bench_function("regret insertion of small.json", |b| {
+        b.iter(|| solve(&small, &config(0)))
+    });
+
+    let path = root.join("../shared/instances/solomon/R101.txt");
+    if !path.exists() {
+        eprintln!(
+            "notice: {} not found; skipping the Solomon benches",
+            path.display()
+        );
+        return;
+    }
+    let options = ReadOptions {
+        objective: ObjectiveChoice::Distance,
+        ..ReadOptions::default()
     };
-    let plan = solve(&problem, &config).expect("solves");
+    let r101 = read_problem(&path, &options).expect("Solomon instance");
+    let plan = solve(&r101, &config(0)).expect("solves");
     let longest = plan
         .routes
         .iter()
         .max_by_key(|r| r.stops.len())
         .expect("a route")
         .clone();
-    c.bench_function("simulate longest route of small.json", |b| {
+    c.bench_function("simulate the longest R101 route", |b| {
         b.iter(|| {
             simulate(
-                &problem,
+                &r101,
                 longest.tech,
                 longest.shift,
                 longest.stops.iter().copied(),
@@ -34,8 +58,30 @@ fn benches(c: &mut Criterion) {
             )
         })
     });
-    c.bench_function("regret insertion of small.json", |b| {
-        b.iter(|| solve(&problem, &config))
+    let (start, end) = segment::ends(&r101, longest.tech, longest.shift);
+    let visits: Vec<Segment> = longest
+        .stops
+        .iter()
+        .filter_map(|s| match s {
+            Stop::Visit(v) => Some(Segment::visit(&r101, *v)),
+            Stop::Restock => None,
+        })
+        .collect();
+    let half = visits.len() / 2;
+    let prefix = visits[..half].iter().fold(start, |s, v| s.then(&r101, v));
+    let suffix = visits[half..]
+        .iter()
+        .rev()
+        .fold(end, |s, v| v.then(&r101, &s));
+    let alone = visits[0];
+    c.bench_function("price one insertion by segments (two joins)", |b| {
+        b.iter(|| {
+            let route = prefix.then(&r101, &alone).then(&r101, &suffix);
+            segment::route_cost(&r101, longest.tech, &route)
+        })
+    });
+    c.bench_function("solve R101 with 1000 search iterations", |b| {
+        b.iter(|| solve(&r101, &config(1000)))
     });
 }
 

@@ -303,7 +303,7 @@ pub fn summary(rows: &[Row]) -> String {
         classes.entry(r.class.as_str()).or_default().push(r);
     }
     let mut out = String::from(
-        "| class | instances | runs | feasible | all served | mean gap % | max gap % | mean technicians | mean BKS technicians | mean s |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        "| class | instances | runs | feasible | all served | mean gap % | max gap % | mean technicians | mean BKS technicians | technicians ≤ BKS | mean s |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let all: Vec<&Row> = rows.iter().collect();
     for (class, group) in classes.iter().map(|(c, g)| (*c, g)).chain([("all", &all)]) {
@@ -326,9 +326,21 @@ pub fn summary(rows: &[Row]) -> String {
             .filter_map(|r| r.bks.and_then(|b| b.vehicles).map(f64::from))
             .collect();
         let techs: Vec<f64> = group.iter().map(|r| r.technicians as f64).collect();
+        let at_bks = group
+            .iter()
+            .filter_map(|r| r.bks.and_then(|b| b.vehicles))
+            .count();
+        let within = group
+            .iter()
+            .filter(|r| {
+                r.bks
+                    .and_then(|b| b.vehicles)
+                    .is_some_and(|v| r.technicians <= v as usize)
+            })
+            .count();
         let _ = writeln!(
             out,
-            "| {class} | {instances} | {} | {}/{} | {}/{} | {} | {} | {} | {} | {:.2} |",
+            "| {class} | {instances} | {} | {}/{} | {}/{} | {} | {} | {} | {} | {within}/{at_bks} | {:.2} |",
             group.len(),
             group.iter().filter(|r| r.feasible).count(),
             group.len(),

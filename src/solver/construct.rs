@@ -237,12 +237,18 @@ pub fn remove(problem: &Problem, slots: &mut [Slot], v: VisitIdx) {
     }
 }
 
-/// Inserts `v` at its cheapest feasible place over all slots, unless leaving it out costs less;
-/// returns whether it was inserted.
-pub fn insert_cheapest(problem: &Problem, slots: &mut [Slot], v: VisitIdx) -> bool {
+/// Inserts `v` at its cheapest feasible place over all slots (only the routes already in use
+/// unless `open_routes`), unless leaving it out costs less; returns whether it was inserted.
+pub fn insert_cheapest(
+    problem: &Problem,
+    slots: &mut [Slot],
+    v: VisitIdx,
+    open_routes: bool,
+) -> bool {
     let best = slots
         .iter()
         .enumerate()
+        .filter(|(_, slot)| open_routes || !slot.stops.is_empty())
         .filter_map(|(s, slot)| best_placement(problem, slot, v).map(|p| (p.delta, s, p)))
         .min_by_key(|&(delta, s, _)| (delta, s));
     let Some((delta, s, placement)) = best else {

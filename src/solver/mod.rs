@@ -4,7 +4,7 @@ mod construct;
 pub mod exact;
 mod explain;
 mod search;
-mod segment;
+pub mod segment;
 
 use std::time::Instant;
 
@@ -78,6 +78,41 @@ impl SolverConfig {
 /// Search iterations when neither an iteration nor a time limit is given.
 const DEFAULT_ITERATIONS: u64 = 2000;
 
+/// Share of the search budget spent on using fewer technicians when technicians cost to use.
+const FLEET_SHARE: f64 = 0.4;
+
+/// The search phases and their limits: a fleet phase first when using a technician has a
+/// fixed cost (the hierarchical objective), then the cost phase.
+fn phases(
+    problem: &Problem,
+    started: Instant,
+    iterations: u64,
+    deadline: Option<Instant>,
+) -> Vec<(search::Phase, search::Limits)> {
+    let all = search::Limits {
+        iterations,
+        deadline,
+    };
+    if problem.technicians.iter().all(|t| t.fixed_cost == 0) {
+        return vec![(search::Phase::Cost, all)];
+    }
+    let fleet = search::Limits {
+        iterations: match iterations {
+            u64::MAX => u64::MAX,
+            n => (n as f64 * FLEET_SHARE) as u64,
+        },
+        deadline: deadline.map(|d| started + d.duration_since(started).mul_f64(FLEET_SHARE)),
+    };
+    let rest = search::Limits {
+        iterations: match iterations {
+            u64::MAX => u64::MAX,
+            n => n - fleet.iterations,
+        },
+        deadline,
+    };
+    vec![(search::Phase::Fleet, fleet), (search::Phase::Cost, rest)]
+}
+
 /// Solves `problem` as `config` says.
 pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
     config.validate()?;
@@ -107,12 +142,11 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
             (None, Some(_)) => u64::MAX,
             (None, None) => DEFAULT_ITERATIONS,
         };
-        let start = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
-        let limits = search::Limits {
-            iterations,
-            deadline,
-        };
-        let best = search::search(problem, start, config.seed, config.threads, limits);
+        let mut plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
+        for (phase, limits) in phases(problem, started, iterations, deadline) {
+            plan = search::search(problem, plan, config.seed, config.threads, limits, phase);
+        }
+        let best = plan;
         let mut slots = best.slots;
         // What is still left out gets its reason (and one more chance to fit).
         let unassigned = construct::regret_insertion(problem, &mut slots, best.left);

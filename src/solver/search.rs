@@ -2,6 +2,11 @@
 //! routes, reinsert every removed (and left-out) visit at its cheapest place in a varied order,
 //! accept by an annealing criterion, keep the best plan seen.
 //!
+//! In the fleet phase (objectives that charge for each technician used), the search empties its
+//! shortest route and may not open new ones: the emptied route's visits are left out, and the
+//! same ruin and recreate works them back into the other routes. Once none is left out, the plan
+//! has one route fewer and the next shortest route goes.
+//!
 //! String removal spreads the ruin over neighbouring routes, which frees the slack a tight
 //! window plan needs to rearrange itself; greedy reinsertion priced through the concatenation
 //! segments keeps an iteration cheap, so many are done in the time a planner waits. Islands (one
@@ -67,18 +72,28 @@ pub struct Limits {
     pub deadline: Option<Instant>,
 }
 
+/// What the search is after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Fewer routes: empty the shortest route and work its visits into the others.
+    Fleet,
+    /// A cheaper plan with any routes.
+    Cost,
+}
+
 /// Read-only data of the search.
 struct Context<'a> {
     problem: &'a Problem,
     /// `neighbours[v]`: the nearest other visits, nearest first.
     neighbours: Vec<Vec<VisitIdx>>,
     limits: Limits,
+    phase: Phase,
     /// Temperature at the start and the end.
     temperature: (f64, f64),
 }
 
 impl<'a> Context<'a> {
-    fn new(problem: &'a Problem, start: &Plan, limits: Limits) -> Self {
+    fn new(problem: &'a Problem, start: &Plan, limits: Limits, phase: Phase) -> Self {
         let visits: Vec<VisitIdx> = problem.visit_indices().collect();
         let neighbours = visits
             .par_iter()
@@ -113,6 +128,7 @@ impl<'a> Context<'a> {
             problem,
             neighbours,
             limits,
+            phase,
             temperature: (TEMPERATURE.0 * base, TEMPERATURE.1 * base),
         }
     }
@@ -147,11 +163,18 @@ struct Island {
 }
 
 /// Improves `start` until the limits, over `islands` independent searches seeded from `seed`.
-pub fn search(problem: &Problem, start: Plan, seed: u64, islands: usize, limits: Limits) -> Plan {
+pub fn search(
+    problem: &Problem,
+    start: Plan,
+    seed: u64,
+    islands: usize,
+    limits: Limits,
+    phase: Phase,
+) -> Plan {
     if problem.visits.is_empty() || limits.iterations == 0 {
         return start;
     }
-    let context = Context::new(problem, &start, limits);
+    let context = Context::new(problem, &start, limits, phase);
     let started = Instant::now();
     let mut islands: Vec<Island> = (0..islands.max(1) as u64)
         .map(|k| Island {
@@ -196,14 +219,21 @@ impl Island {
                 return;
             }
             let temperature = context.temperature(done + k, started);
+            let fleet = context.phase == Phase::Fleet;
+            if fleet && self.current.left.is_empty() {
+                if self.current.cost < self.best.cost {
+                    self.best = self.current.clone();
+                }
+                empty_shortest_route(context.problem, &mut self.current, &mut self.rng);
+            }
             let mut trial = self.current.clone();
             let removed = ruin(context, &mut trial, &mut self.rng);
-            recreate(context, &mut trial, removed, &mut self.rng);
+            recreate(context, &mut trial, removed, &mut self.rng, !fleet);
             trial.cost = trial.total(context.problem);
             // Accept when cheaper than the current plan plus a random threshold.
             let threshold = -temperature * self.rng.unit().max(f64::MIN_POSITIVE).ln();
             if (trial.cost as f64) < self.current.cost as f64 + threshold {
-                if trial.cost < self.best.cost {
+                if trial.cost < self.best.cost && trial.left.len() <= self.best.left.len() {
                     self.best = trial.clone();
                 }
                 self.current = trial;
@@ -270,9 +300,38 @@ fn ruin(context: &Context<'_>, plan: &mut Plan, rng: &mut Rng) -> Vec<VisitIdx> 
     removed
 }
 
-/// Reinserts `removed` and the visits left out, each at its cheapest place, in a random order
-/// of a randomly chosen kind.
-fn recreate(context: &Context<'_>, plan: &mut Plan, mut pending: Vec<VisitIdx>, rng: &mut Rng) {
+/// Leaves out every visit of the route with the fewest visits (ties broken at random).
+fn empty_shortest_route(problem: &Problem, plan: &mut Plan, rng: &mut Rng) {
+    let mut routes: Vec<(usize, u64, usize)> = plan
+        .slots
+        .iter()
+        .enumerate()
+        .map(|(s, slot)| (slot.stops_visits().len(), rng.next_u64(), s))
+        .filter(|&(len, _, _)| len > 0)
+        .collect();
+    routes.sort_unstable();
+    // Keep at least one route: a plan needs somewhere to put its visits.
+    if routes.len() < 2 {
+        return;
+    }
+    let s = routes[0].2;
+    for v in plan.slots[s].stops_visits() {
+        remove(problem, &mut plan.slots, v);
+        plan.left.push(v);
+    }
+    plan.left.sort_unstable();
+    plan.cost = plan.total(problem);
+}
+
+/// Reinserts `removed` and the visits left out, each at its cheapest place (opening routes
+/// only if `open_routes`), in a random order of a randomly chosen kind.
+fn recreate(
+    context: &Context<'_>,
+    plan: &mut Plan,
+    mut pending: Vec<VisitIdx>,
+    rng: &mut Rng,
+    open_routes: bool,
+) {
     let problem = context.problem;
     pending.append(&mut plan.left);
     rng.shuffle(&mut pending);
@@ -291,7 +350,7 @@ fn recreate(context: &Context<'_>, plan: &mut Plan, mut pending: Vec<VisitIdx>, 
         }),
     }
     for v in pending {
-        if !insert_cheapest(problem, &mut plan.slots, v) {
+        if !insert_cheapest(problem, &mut plan.slots, v, open_routes) {
             plan.left.push(v);
         }
     }

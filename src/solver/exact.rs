@@ -1,4 +1,35 @@
-//! The exact engine (MILP through good_lp and HiGHS).
+//! The exact engine: a MILP solved by HiGHS (through good_lp) that proves optimality or reports
+//! the gap at the time limit.
+//!
+//! # Formulation (two-index vehicle flow over interchangeable technicians)
+//!
+//! Node 0 is the technicians' common home; nodes 1..=n are the visits. With `K` technician
+//! shifts, all alike (same home, shift, capacity, costs and skills — identical technicians are
+//! aggregated into one flow, which removes their symmetry altogether):
+//!
+//! - `x_ij ∈ {0,1}` for every arc that can be driven at all: `e_i + s_i + t_ij ≤ l_j` and
+//!   `q_i + q_j ≤ Q` (no variable for an arc the windows or the capacity rule out);
+//! - `y_i ∈ {0,1}` serves optional visit `i` (mandatory visits have `y_i = 1`);
+//! - `T_i ∈ [e_i, l_i]`, the service start, where `e_i` and `l_i` are the window tightened by
+//!   the earliest arrival from home and the latest start that still gets home by the shift end;
+//! - `u_i ∈ [q_i, Q]`, the load after visit `i`, when technicians have a capacity.
+//!
+//! ```text
+//! min  Σ c_ij x_ij + Σ_optional p_i (1 − y_i)
+//! s.t. Σ_j x_ij = y_i,  Σ_j x_ji = y_i                 every visit i
+//!      Σ_j x_0j ≤ K                                    technicians available
+//!      T_j ≥ T_i + s_i + t_ij − M_ij (1 − x_ij)        visit arcs, M_ij = l_i + s_i + t_ij − e_j
+//!      u_j ≥ u_i + q_j − Q (1 − x_ij)                  visit arcs (with a capacity)
+//! ```
+//!
+//! The big-M of each arc is the smallest that leaves the arc unconstrained when unused, computed
+//! from the tightened windows. Costs are integers, so an absolute gap below one proves the
+//! optimum. HiGHS starts from the heuristic's plan, so the answer is never worse than it.
+//!
+//! Supported: visits with at most one window, no SLA due time, no tools or parts; technicians
+//! alike, each able to do every visit, with no fixed or working-time cost and an integer
+//! distance rate — the Solomon `distance` objective and native problems of that shape. Anything
+//! else is reported as unsupported and `auto` picks the heuristic.
 
 use crate::error::{Error, Result};
 use crate::model::Problem;
@@ -9,17 +40,407 @@ use super::SolverConfig;
 /// Whether this build has the exact engine.
 pub const AVAILABLE: bool = cfg!(feature = "highs");
 
+/// Why the exact engine cannot model `problem`, or `None` when it can.
+pub fn unsupported(problem: &Problem) -> Option<&'static str> {
+    let first = problem.technicians.first()?;
+    let alike = problem.tech_indices().all(|t| {
+        let tech = problem.tech(t);
+        tech.start == first.start
+            && tech.end == first.start
+            && tech.shifts == first.shifts
+            && tech.capacity == first.capacity
+            && tech.fixed_cost == 0
+            && tech.work_rate.cost == 0
+            && problem.visit_indices().all(|v| problem.is_eligible(t, v))
+    });
+    if !alike {
+        return Some(
+            "technicians that differ (home, shifts, capacity, skills) or cost per use or hour",
+        );
+    }
+    if problem.objective.distance.per != 1 {
+        return Some("a distance rate that is not a whole cost per distance unit");
+    }
+    let simple = problem.visits.iter().all(|v| {
+        v.windows.len() <= 1 && v.due.is_none() && v.tools == 0 && v.parts.iter().all(|&p| p == 0)
+    });
+    if !simple {
+        return Some("visits with several windows, SLA due times, tools or spare parts");
+    }
+    None
+}
+
 /// Whether the exact engine models every constraint of `problem`.
-pub fn supports(_problem: &Problem) -> bool {
-    false
+pub fn supports(problem: &Problem) -> bool {
+    unsupported(problem).is_none()
 }
 
 /// Solves `problem` to optimality (or the time limit), warm-started from `start`.
-pub fn solve(_problem: &Problem, _config: &SolverConfig, _start: &Solution) -> Result<Solution> {
-    Err(Error::Solver(if AVAILABLE {
-        "the exact engine is not implemented yet; use --solver heuristic".into()
-    } else {
-        "this build has no exact engine (built without the `highs` feature); use --solver heuristic"
-            .into()
-    }))
+pub fn solve(problem: &Problem, config: &SolverConfig, start: &Solution) -> Result<Solution> {
+    if let Some(what) = unsupported(problem) {
+        return Err(Error::Solver(format!(
+            "the exact engine does not model {what}; use --solver heuristic or auto"
+        )));
+    }
+    milp::solve(problem, config, start)
+}
+
+#[cfg(not(feature = "highs"))]
+mod milp {
+    use super::*;
+
+    pub fn solve(_: &Problem, _: &SolverConfig, _: &Solution) -> Result<Solution> {
+        Err(Error::Solver(
+            "this build has no exact engine (built without the `highs` feature); use --solver heuristic"
+                .into(),
+        ))
+    }
+}
+
+#[cfg(feature = "highs")]
+mod milp {
+    use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
+    use highs::HighsModelStatus;
+
+    use super::*;
+    use crate::model::{TechIdx, Time, VisitIdx};
+    use crate::solution::{Route, SolverInfo, Stop, Unassigned, cost};
+
+    /// The problem as nodes: 0 is home, `k + 1` is visit `k`.
+    struct Graph {
+        /// Earliest and latest service start per node (home: the shift).
+        early: Vec<Time>,
+        late: Vec<Time>,
+        service: Vec<Time>,
+        demand: Vec<i64>,
+        /// Arcs that can be driven, with their cost.
+        arcs: Vec<(usize, usize, f64)>,
+    }
+
+    fn graph(problem: &Problem) -> Graph {
+        let tech = problem.tech(TechIdx(0));
+        let shift = tech.shifts[0];
+        let home = tech.start;
+        let n = problem.visits.len();
+        let loc = |i: usize| {
+            if i == 0 {
+                home
+            } else {
+                problem.visits[i - 1].loc
+            }
+        };
+        let (mut early, mut late) = (vec![shift.start], vec![shift.end]);
+        let (mut service, mut demand) = (vec![0], vec![0]);
+        for visit in &problem.visits {
+            let (open, close) = visit
+                .windows
+                .first()
+                .map_or((shift.start, shift.end), |w| (w.start, w.end));
+            let e = open
+                .max(visit.release.unwrap_or(open))
+                .max(shift.start + problem.travel.time(home, visit.loc));
+            let l = close.min(shift.end - visit.duration - problem.travel.time(visit.loc, home));
+            early.push(e);
+            late.push(l);
+            service.push(visit.duration);
+            demand.push(visit.demand);
+        }
+        let capacity = tech.capacity.unwrap_or(i64::MAX);
+        let rate = problem.objective.distance;
+        let mut arcs = Vec::new();
+        for i in 0..=n {
+            for j in 0..=n {
+                let reachable = i != j
+                    && early[i] <= late[i]
+                    && early[j] <= late[j]
+                    && (i == 0 || j == 0 || {
+                        early[i] + service[i] + problem.travel.time(loc(i), loc(j)) <= late[j]
+                            && demand[i] + demand[j] <= capacity
+                    });
+                if reachable {
+                    let cost = rate.apply(problem.travel.distance(loc(i), loc(j))) as f64;
+                    arcs.push((i, j, cost));
+                }
+            }
+        }
+        Graph {
+            early,
+            late,
+            service,
+            demand,
+            arcs,
+        }
+    }
+
+    pub fn solve(problem: &Problem, config: &SolverConfig, start: &Solution) -> Result<Solution> {
+        let n = problem.visits.len();
+        let g = graph(problem);
+        let tech = problem.tech(TechIdx(0));
+        let fleet: usize = problem.technicians.iter().map(|t| t.shifts.len()).sum();
+        let travel = |i: usize, j: usize| {
+            let at = |k: usize| {
+                if k == 0 {
+                    tech.start
+                } else {
+                    problem.visits[k - 1].loc
+                }
+            };
+            problem.travel.time(at(i), at(j))
+        };
+        // Columns are created in this order; HiGHS numbers them the same way (warm start).
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = g
+            .arcs
+            .iter()
+            .map(|_| vars.add(variable().binary()))
+            .collect();
+        let serve: Vec<Option<Variable>> = problem
+            .visits
+            .iter()
+            .map(|v| v.penalty.map(|_| vars.add(variable().binary())))
+            .collect();
+        let start_time: Vec<Variable> = (1..=n)
+            .map(|i| vars.add(variable().min(g.early[i] as f64).max(g.late[i] as f64)))
+            .collect();
+        let capacity = tech.capacity;
+        let load: Vec<Variable> = match capacity {
+            Some(q) => (1..=n)
+                .map(|i| vars.add(variable().min(g.demand[i] as f64).max(q as f64)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut objective = Expression::from(0.0);
+        for (k, &(_, _, c)) in g.arcs.iter().enumerate() {
+            objective += c * x[k];
+        }
+        let mut constant = 0.0;
+        for (i, s) in serve.iter().enumerate() {
+            if let Some(y) = s {
+                let p = problem.leave_out_cost(VisitIdx(i as u32)) as f64;
+                objective -= p * *y;
+                constant += p;
+            }
+        }
+        objective += constant;
+        let mut model = vars.minimise(objective.clone()).using(good_lp::highs);
+        let mut out = vec![Expression::from(0.0); n + 1];
+        let mut inn = vec![Expression::from(0.0); n + 1];
+        for (k, &(i, j, _)) in g.arcs.iter().enumerate() {
+            out[i] += x[k];
+            inn[j] += x[k];
+        }
+        for i in 1..=n {
+            let served: Expression = serve[i - 1].map_or(Expression::from(1.0), Expression::from);
+            model.add_constraint(out[i].clone().eq(served.clone()));
+            model.add_constraint(inn[i].clone().eq(served));
+        }
+        model.add_constraint(out[0].clone().leq(fleet as f64));
+        for (k, &(i, j, _)) in g.arcs.iter().enumerate() {
+            if i == 0 || j == 0 {
+                continue;
+            }
+            let reach = g.service[i] + travel(i, j);
+            let big_m = (g.late[i] + reach - g.early[j]).max(0) as f64;
+            if big_m > 0.0 {
+                model.add_constraint(
+                    (start_time[j - 1] - start_time[i - 1] + big_m * (1.0 - x[k]))
+                        .geq(reach as f64),
+                );
+            }
+            if let Some(q) = capacity {
+                model.add_constraint(
+                    (load[j - 1] - load[i - 1] + q as f64 * (1.0 - x[k])).geq(g.demand[j] as f64),
+                );
+            }
+        }
+        let warm = warm_start(problem, &g, start, n, capacity.is_some());
+        let mut highs = model.into_inner();
+        highs.make_quiet();
+        highs.set_option("mip_rel_gap", 0.0);
+        highs.set_option("mip_abs_gap", 0.999);
+        highs.set_option("threads", config.threads as i32);
+        if let Some(limit) = config.time_limit {
+            highs.set_option("time_limit", limit);
+        }
+        if let Some(cols) = warm.as_deref() {
+            // A warm start HiGHS rejects only costs time, not correctness.
+            let _ = highs.try_set_solution(Some(cols), None, None, None);
+        }
+        let solved = highs
+            .try_solve()
+            .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+        let status = solved.status();
+        let optimal = status == HighsModelStatus::Optimal;
+        let has_plan = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        let bound = solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite());
+        let mut solution = if has_plan {
+            let cols = solved.get_solution().columns().to_vec();
+            let plan = decode(problem, &g, &cols, &serve)?;
+            // Keep the heuristic's plan if HiGHS found nothing better.
+            let better = |a: &Solution, b: &Solution| {
+                cost::evaluate(problem, a)
+                    .ok()
+                    .zip(cost::evaluate(problem, b).ok())
+                    .is_some_and(|(a, b)| a.total() < b.total())
+            };
+            if better(start, &plan) {
+                start.clone()
+            } else {
+                plan
+            }
+        } else {
+            start.clone()
+        };
+        let value = cost::evaluate(problem, &solution)
+            .map_err(|(r, v)| Error::Solver(format!("internal error: route {r} ({v:?})")))?
+            .total() as f64;
+        let scale = problem.objective.cost_scale as f64;
+        let bound = if optimal { Some(value) } else { bound };
+        solution.solver = SolverInfo {
+            name: "exact".into(),
+            bound: bound.map(|b| b / scale),
+            gap: bound.map(|b| {
+                if value.abs() < f64::EPSILON {
+                    0.0
+                } else {
+                    ((value - b) / value.abs()).max(0.0)
+                }
+            }),
+            optimal,
+            ..SolverInfo::default()
+        };
+        Ok(solution)
+    }
+
+    /// The columns of the heuristic's plan, when it fits the model (every route one of the
+    /// arcs kept).
+    fn warm_start(
+        problem: &Problem,
+        g: &Graph,
+        start: &Solution,
+        n: usize,
+        with_load: bool,
+    ) -> Option<Vec<f64>> {
+        let optional = problem
+            .visits
+            .iter()
+            .filter(|v| v.penalty.is_some())
+            .count();
+        let columns = g.arcs.len() + optional + n + if with_load { n } else { 0 };
+        let mut cols = vec![0.0; columns];
+        let arc_index: std::collections::HashMap<(usize, usize), usize> = g
+            .arcs
+            .iter()
+            .enumerate()
+            .map(|(k, &(i, j, _))| ((i, j), k))
+            .collect();
+        let mut served = vec![false; n + 1];
+        for route in &start.routes {
+            let mut stamps = Vec::new();
+            crate::solution::schedule::simulate(
+                problem,
+                route.tech,
+                route.shift,
+                route.stops.iter().copied(),
+                Some(&mut stamps),
+            )
+            .ok()?;
+            let mut prev = 0;
+            let mut load = 0;
+            for (stop, at) in route.stops.iter().zip(&stamps) {
+                let Stop::Visit(v) = stop else { return None };
+                let node = v.get() + 1;
+                cols[*arc_index.get(&(prev, node))?] = 1.0;
+                served[node] = true;
+                load += g.demand[node];
+                cols[g.arcs.len() + optional + node - 1] = at.start as f64;
+                if with_load {
+                    cols[g.arcs.len() + optional + n + node - 1] = load as f64;
+                }
+                prev = node;
+            }
+            cols[*arc_index.get(&(prev, 0))?] = 1.0;
+        }
+        let mut k = g.arcs.len();
+        for (i, visit) in problem.visits.iter().enumerate() {
+            if visit.penalty.is_some() {
+                cols[k] = if served[i + 1] { 1.0 } else { 0.0 };
+                k += 1;
+            } else if !served[i + 1] {
+                return None;
+            }
+        }
+        // Unserved visits still need a start time within their bounds.
+        for i in 1..=n {
+            if !served[i] {
+                cols[g.arcs.len() + optional + i - 1] = g.early[i] as f64;
+                if with_load {
+                    cols[g.arcs.len() + optional + n + i - 1] = g.demand[i] as f64;
+                }
+            }
+        }
+        Some(cols)
+    }
+
+    /// Routes from the arc values: follow each arc out of home until it returns.
+    fn decode(
+        problem: &Problem,
+        g: &Graph,
+        cols: &[f64],
+        serve: &[Option<Variable>],
+    ) -> Result<Solution> {
+        let n = problem.visits.len();
+        let mut next = vec![Vec::new(); n + 1];
+        for (k, &(i, j, _)) in g.arcs.iter().enumerate() {
+            if cols[k] > 0.5 {
+                next[i].push(j);
+            }
+        }
+        let broken = || Error::Solver("internal error: the MILP plan does not form routes".into());
+        let slots: Vec<(TechIdx, usize)> = problem
+            .tech_indices()
+            .flat_map(|t| (0..problem.tech(t).shifts.len()).map(move |s| (t, s)))
+            .collect();
+        let mut routes = Vec::new();
+        let mut seen = vec![false; n + 1];
+        for (r, &first) in next[0].iter().enumerate() {
+            let &(tech, shift) = slots.get(r).ok_or_else(broken)?;
+            let mut stops = Vec::new();
+            let mut at = first;
+            while at != 0 {
+                if seen[at] || stops.len() > n {
+                    return Err(broken());
+                }
+                seen[at] = true;
+                stops.push(Stop::Visit(VisitIdx(at as u32 - 1)));
+                at = *next[at].first().ok_or_else(broken)?;
+            }
+            routes.push(Route { tech, shift, stops });
+        }
+        let mut k = g.arcs.len();
+        let mut unassigned = Vec::new();
+        for (i, s) in serve.iter().enumerate() {
+            if s.is_some() {
+                if cols[k] < 0.5 {
+                    unassigned.push(Unassigned {
+                        visit: VisitIdx(i as u32),
+                        reason: crate::solution::Reason::NotWorthIt,
+                        detail: "serving it costs more than the penalty for leaving it out".into(),
+                    });
+                }
+                k += 1;
+            }
+        }
+        if (1..=n).any(|i| !seen[i] && serve[i - 1].is_none()) {
+            return Err(broken());
+        }
+        Ok(Solution {
+            routes,
+            unassigned,
+            solver: SolverInfo::default(),
+        })
+    }
 }

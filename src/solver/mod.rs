@@ -6,7 +6,7 @@ mod explain;
 mod search;
 pub mod segment;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +78,9 @@ impl SolverConfig {
 /// Search iterations when neither an iteration nor a time limit is given.
 const DEFAULT_ITERATIONS: u64 = 2000;
 
+/// Share of the time limit the heuristic may use to warm-start the exact engine.
+const WARM_START_SHARE: f64 = 0.1;
+
 /// Share of the search budget spent on using fewer technicians when technicians cost to use.
 const FLEET_SHARE: f64 = 0.4;
 
@@ -136,11 +139,16 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
             construct::regret_insertion(problem, &mut slots, problem.visit_indices().collect());
         let deadline = config
             .time_limit
-            .map(|t| started + std::time::Duration::from_secs_f64(t));
+            .map(|t| started + Duration::from_secs_f64(t));
         let iterations = match (config.iterations, deadline) {
             (Some(n), _) => n,
-            (None, Some(_)) => u64::MAX,
-            (None, None) => DEFAULT_ITERATIONS,
+            (None, Some(_)) if !use_exact => u64::MAX,
+            _ => DEFAULT_ITERATIONS,
+        };
+        // The exact engine gets what the warm-start search leaves of the time limit.
+        let deadline = match (use_exact, config.time_limit) {
+            (true, Some(t)) => Some(started + Duration::from_secs_f64(t * WARM_START_SHARE)),
+            _ => deadline,
         };
         let mut plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
         for (phase, limits) in phases(problem, started, iterations, deadline) {
@@ -156,7 +164,14 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
             solver: SolverInfo::default(),
         };
         if use_exact {
-            exact::solve(problem, config, &start)
+            let remaining = config
+                .time_limit
+                .map(|t| (t - started.elapsed().as_secs_f64()).max(0.1));
+            let config = SolverConfig {
+                time_limit: remaining,
+                ..config.clone()
+            };
+            exact::solve(problem, &config, &start)
         } else {
             Ok(Solution {
                 solver: SolverInfo {

@@ -2,6 +2,7 @@
 //! through the plan file format.
 
 mod cli;
+mod exact;
 mod helpers;
 mod instances;
 mod malformed;

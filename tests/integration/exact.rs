@@ -1,0 +1,76 @@
+//! The exact engine against published optima: Solomon instances cut to their first 25
+//! customers, distance objective (one-decimal truncation).
+
+use fieldsched::io::ObjectiveChoice;
+use fieldsched::solver::{SolverChoice, SolverConfig};
+
+use crate::helpers::{read, shared, solve_and_check};
+
+/// A Solomon file cut after its first `customers` customer rows (the depot row stays).
+fn truncated(text: &str, customers: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("CUST NO"))
+        .expect("a customer header");
+    let mut rows = 0;
+    let mut out = Vec::new();
+    for (k, line) in lines.iter().enumerate() {
+        if k > header && !line.trim().is_empty() {
+            rows += 1;
+            if rows > customers + 1 {
+                break;
+            }
+        }
+        out.push(*line);
+    }
+    out.join("\n") + "\n"
+}
+
+/// Published optimal distances of the 25-customer Solomon problems.
+const OPTIMA: [(&str, f64); 3] = [("C101", 191.3), ("C201", 214.7), ("RC101", 461.1)];
+
+#[cfg(feature = "highs")]
+#[test]
+fn exact_engine_proves_published_optima_of_25_customer_solomon_problems() {
+    let Some(dir) = shared("solomon") else { return };
+    let scratch = std::env::temp_dir().join(format!("fieldsched-exact-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    for (name, optimum) in OPTIMA {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.txt"))).unwrap();
+        let path = scratch.join(format!("{name}.25.txt"));
+        std::fs::write(&path, truncated(&text, 25)).unwrap();
+        let problem = read(&path, ObjectiveChoice::Distance);
+        assert_eq!(problem.visits.len(), 25);
+        let config = SolverConfig {
+            solver: SolverChoice::Exact,
+            time_limit: Some(60.0),
+            iterations: Some(500),
+            ..SolverConfig::default()
+        };
+        let (solution, report) = solve_and_check(&problem, &config);
+        assert!(solution.solver.optimal, "{name}: not proved optimal");
+        assert_eq!(solution.solver.gap, Some(0.0), "{name}");
+        let distance = report.kpis.distance as f64 / 10.0;
+        assert!(
+            (distance - optimum).abs() < 1e-6,
+            "{name}: {distance} where the published optimum is {optimum}"
+        );
+    }
+    std::fs::remove_dir_all(&scratch).unwrap();
+}
+
+#[test]
+fn exact_engine_declines_what_it_does_not_model() {
+    let problem = read(
+        &crate::helpers::root().join("instances/tiny.json"),
+        ObjectiveChoice::Native,
+    );
+    let config = SolverConfig {
+        solver: SolverChoice::Exact,
+        ..SolverConfig::default()
+    };
+    let err = fieldsched::solve(&problem, &config).expect_err("SLA due times are not modelled");
+    assert_eq!(err.exit_code(), 3);
+    assert!(err.to_string().contains("--solver heuristic"), "{err}");
+}

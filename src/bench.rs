@@ -48,6 +48,10 @@ pub struct Row {
     pub elapsed: f64,
     /// Whether the independent checker accepts the plan.
     pub feasible: bool,
+    /// The solver's own gap to its proven bound (exact engine), if any.
+    pub proof_gap: Option<f64>,
+    /// Whether the solver proved the plan optimal.
+    pub optimal: bool,
 }
 
 /// The problem files among `paths`: files as named, and the `.txt` and `.json` files of
@@ -227,6 +231,8 @@ pub fn measure(
             .map(|b| 100.0 * (value - b.value) / b.value),
         elapsed: solution.solver.elapsed,
         feasible: report.is_feasible(),
+        proof_gap: solution.solver.gap,
+        optimal: solution.solver.optimal,
     })
 }
 
@@ -267,13 +273,13 @@ pub fn run(
 /// The rows as CSV.
 pub fn csv(rows: &[Row], config: &SolverConfig, objective: ObjectiveKind) -> String {
     let mut out = String::from(
-        "instance,class,objective,seed,threads,time_limit,iterations,cost,value,technicians,distance,unassigned,bks_vehicles,bks_value,gap_percent,elapsed,feasible\n",
+        "instance,class,objective,seed,threads,time_limit,iterations,cost,value,technicians,distance,unassigned,bks_vehicles,bks_value,gap_percent,elapsed,feasible,proof_gap_percent,optimal\n",
     );
     let opt = |x: Option<String>| x.unwrap_or_default();
     for r in rows {
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{:.4},{:.4},{},{:.4},{},{},{},{},{:.3},{}",
+            "{},{},{},{},{},{},{},{:.4},{:.4},{},{:.4},{},{},{},{},{:.3},{},{},{}",
             r.instance,
             r.class,
             objective.name(),
@@ -290,7 +296,9 @@ pub fn csv(rows: &[Row], config: &SolverConfig, objective: ObjectiveKind) -> Str
             opt(r.bks.map(|b| b.value.to_string())),
             opt(r.gap.map(|g| format!("{g:.4}"))),
             r.elapsed,
-            r.feasible
+            r.feasible,
+            opt(r.proof_gap.map(|g| format!("{:.4}", 100.0 * g))),
+            r.optimal
         );
     }
     out
@@ -303,7 +311,7 @@ pub fn summary(rows: &[Row]) -> String {
         classes.entry(r.class.as_str()).or_default().push(r);
     }
     let mut out = String::from(
-        "| class | instances | runs | feasible | all served | mean gap % | max gap % | mean technicians | mean BKS technicians | technicians ≤ BKS | mean s |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| class | instances | runs | feasible | all served | proved optimal | mean gap % | max gap % | mean technicians | mean BKS technicians | technicians ≤ BKS | mean s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let all: Vec<&Row> = rows.iter().collect();
     for (class, group) in classes.iter().map(|(c, g)| (*c, g)).chain([("all", &all)]) {
@@ -340,11 +348,13 @@ pub fn summary(rows: &[Row]) -> String {
             .count();
         let _ = writeln!(
             out,
-            "| {class} | {instances} | {} | {}/{} | {}/{} | {} | {} | {} | {} | {within}/{at_bks} | {:.2} |",
+            "| {class} | {instances} | {} | {}/{} | {}/{} | {}/{} | {} | {} | {} | {} | {within}/{at_bks} | {:.2} |",
             group.len(),
             group.iter().filter(|r| r.feasible).count(),
             group.len(),
             group.iter().filter(|r| r.unassigned == 0).count(),
+            group.len(),
+            group.iter().filter(|r| r.optimal).count(),
             group.len(),
             mean(&gaps),
             gaps.iter()

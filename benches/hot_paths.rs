@@ -27,7 +27,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| solve(&small, &config(0)))
     });
 
-    let path = root.join("../shared/instances/solomon/R101.txt");
+    let path = root.join("../shared/instances/solomon/R102.txt");
     if !path.exists() {
         eprintln!(
             "notice: {} not found; skipping the Solomon benches",
@@ -39,18 +39,18 @@ fn benches(c: &mut Criterion) {
         objective: ObjectiveChoice::Distance,
         ..ReadOptions::default()
     };
-    let r101 = read_problem(&path, &options).expect("Solomon instance");
-    let plan = solve(&r101, &config(0)).expect("solves");
+    let r102 = read_problem(&path, &options).expect("Solomon instance");
+    let plan = solve(&r102, &config(0)).expect("solves");
     let longest = plan
         .routes
         .iter()
         .max_by_key(|r| r.stops.len())
         .expect("a route")
         .clone();
-    c.bench_function("simulate the longest R101 route", |b| {
+    c.bench_function("simulate the longest R102 route", |b| {
         b.iter(|| {
             simulate(
-                &r101,
+                &r102,
                 longest.tech,
                 longest.shift,
                 longest.stops.iter().copied(),
@@ -58,30 +58,30 @@ fn benches(c: &mut Criterion) {
             )
         })
     });
-    let (start, end) = segment::ends(&r101, longest.tech, longest.shift);
+    let (start, end) = segment::ends(&r102, longest.tech, longest.shift);
     let visits: Vec<Segment> = longest
         .stops
         .iter()
         .filter_map(|s| match s {
-            Stop::Visit(v) => Some(Segment::visit(&r101, *v)),
+            Stop::Visit(v) => Some(Segment::visit(&r102, *v)),
             Stop::Restock => None,
         })
         .collect();
     let half = visits.len() / 2;
-    let prefix = visits[..half].iter().fold(start, |s, v| s.then(&r101, v));
+    let prefix = visits[..half].iter().fold(start, |s, v| s.then(&r102, v));
     let suffix = visits[half..]
         .iter()
         .rev()
-        .fold(end, |s, v| v.then(&r101, &s));
+        .fold(end, |s, v| v.then(&r102, &s));
     let alone = visits[0];
     c.bench_function("price one insertion by segments (two joins)", |b| {
         b.iter(|| {
-            let route = prefix.then(&r101, &alone).then(&r101, &suffix);
-            segment::route_cost(&r101, longest.tech, &route)
+            let route = prefix.then(&r102, &alone).then(&r102, &suffix);
+            segment::route_cost(&r102, longest.tech, &route)
         })
     });
-    c.bench_function("solve R101 with 1000 search iterations", |b| {
-        b.iter(|| solve(&r101, &config(1000)))
+    c.bench_function("solve R102 with 1000 search iterations", |b| {
+        b.iter(|| solve(&r102, &config(1000)))
     });
 }
 

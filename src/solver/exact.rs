@@ -77,7 +77,8 @@ pub fn supports(problem: &Problem) -> bool {
 
 /// Solves `problem` to optimality (or the time limit), warm-started from `start`.
 pub fn solve(problem: &Problem, config: &SolverConfig, start: &Solution) -> Result<Solution> {
-    if let Some(what) = unsupported(problem) {
+    // Without HiGHS in the build, say that first: nothing else matters then.
+    if let Some(what) = unsupported(problem).filter(|_| AVAILABLE) {
         return Err(Error::Solver(format!(
             "the exact engine does not model {what}; use --solver heuristic or auto"
         )));

@@ -1,6 +1,6 @@
 //! The cost breakdown of routes and plans, from the reference schedule.
 
-use crate::model::{Cost, Problem, TechIdx};
+use crate::model::{Cost, Problem, TechIdx, VisitIdx};
 
 use super::schedule::{self, Summary, Violation};
 use super::{Route, Solution, Unassigned};
@@ -92,7 +92,12 @@ pub fn evaluate(
 
 /// What leaving out these visits costs.
 pub fn unassigned_cost(problem: &Problem, unassigned: &[Unassigned]) -> Cost {
-    unassigned
-        .iter()
-        .fold(0, |c, u| c.saturating_add(problem.leave_out_cost(u.visit)))
+    leave_out_cost(problem, unassigned.iter().map(|u| u.visit))
+}
+
+/// What leaving out the visits `visits` costs.
+pub fn leave_out_cost(problem: &Problem, visits: impl IntoIterator<Item = VisitIdx>) -> Cost {
+    visits
+        .into_iter()
+        .fold(0, |c, v| c.saturating_add(problem.leave_out_cost(v)))
 }

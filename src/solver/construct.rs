@@ -141,8 +141,8 @@ impl Slot {
             Stop::Visit(v) => segment::is_simple(problem, *v),
             Stop::Restock => false,
         });
+        let (start, end) = segment::ends(problem, self.tech, self.shift);
         self.segments = simple.then(|| {
-            let (start, end) = segment::ends(problem, self.tech, self.shift);
             let alone: Vec<Segment> = self
                 .stops
                 .iter()
@@ -163,12 +163,14 @@ impl Slot {
             }
             Segments { prefix, suffix }
         });
-        self.cost = if self.stops.is_empty() {
-            0
-        } else {
-            simulated_cost(problem, self.tech, self.shift, self.stops.iter().copied())
-                .unwrap_or(Cost::MAX / 4)
+        let cost = match &self.segments {
+            _ if self.stops.is_empty() => Some(0),
+            Some(cache) => {
+                segment::route_cost(problem, self.tech, &start.then(problem, &cache.suffix[0]))
+            }
+            None => simulated_cost(problem, self.tech, self.shift, self.stops.iter().copied()),
         };
+        self.cost = cost.unwrap_or(Cost::MAX / 4);
     }
 }
 
@@ -195,6 +197,23 @@ pub fn routes(slots: &[Slot]) -> Vec<Route> {
 }
 
 impl Slot {
+    /// Takes `visits` out of the slot (each with a restock stop right before it) and refreshes
+    /// the cost once.
+    pub fn remove_visits(&mut self, problem: &Problem, visits: &[VisitIdx]) {
+        let mut keep = vec![true; self.stops.len()];
+        for (k, stop) in self.stops.iter().enumerate() {
+            if matches!(stop, Stop::Visit(v) if visits.contains(v)) {
+                keep[k] = false;
+                if k > 0 && self.stops[k - 1] == Stop::Restock {
+                    keep[k - 1] = false;
+                }
+            }
+        }
+        let mut flags = keep.into_iter();
+        self.stops.retain(|_| flags.next().unwrap_or(true));
+        self.refresh(problem);
+    }
+
     /// The visits of the slot, in order.
     pub fn stops_visits(&self) -> Vec<VisitIdx> {
         self.stops
@@ -219,22 +238,6 @@ pub fn routing_cost(problem: &Problem, slots: &[Slot]) -> Cost {
         .filter(|s| !s.stops.is_empty())
         .map(|s| s.cost - problem.tech(s.tech).fixed_cost)
         .sum()
-}
-
-/// Removes visit `v` from the slots (and a restock stop right before it), updating the cost.
-pub fn remove(problem: &Problem, slots: &mut [Slot], v: VisitIdx) {
-    for slot in slots.iter_mut() {
-        if let Some(k) = slot.stops.iter().position(|&s| s == Stop::Visit(v)) {
-            let from = if k > 0 && slot.stops[k - 1] == Stop::Restock {
-                k - 1
-            } else {
-                k
-            };
-            slot.stops.drain(from..=k);
-            slot.refresh(problem);
-            return;
-        }
-    }
 }
 
 /// Inserts `v` at its cheapest feasible place over all slots (only the routes already in use

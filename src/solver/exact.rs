@@ -104,11 +104,13 @@ mod milp {
     use highs::HighsModelStatus;
 
     use super::*;
-    use crate::model::{TechIdx, Time, VisitIdx};
+    use crate::model::{LocIdx, TechIdx, Time, VisitIdx};
     use crate::solution::{Route, SolverInfo, Stop, Unassigned, cost};
 
     /// The problem as nodes: 0 is home, `k + 1` is visit `k`.
     struct Graph {
+        /// Location per node.
+        loc: Vec<LocIdx>,
         /// Earliest and latest service start per node (home: the shift).
         early: Vec<Time>,
         late: Vec<Time>,
@@ -118,18 +120,60 @@ mod milp {
         arcs: Vec<(usize, usize, f64)>,
     }
 
+    /// Where each kind of variable sits among HiGHS's columns (good_lp numbers columns in the
+    /// order variables are created): arcs first, then the optional visits' serve flags, then
+    /// start times, then loads.
+    struct Columns {
+        /// Column of visit `i`'s serve flag, for optional visits.
+        serve: Vec<Option<usize>>,
+        /// Column of visit 0's start time.
+        start: usize,
+        /// Column of visit 0's load, when technicians have a capacity.
+        load: Option<usize>,
+        /// Number of columns.
+        count: usize,
+    }
+
+    impl Columns {
+        fn new(problem: &Problem, g: &Graph, with_load: bool) -> Self {
+            let n = problem.visits.len();
+            let mut next = g.arcs.len();
+            let serve = problem
+                .visits
+                .iter()
+                .map(|v| {
+                    v.penalty.map(|_| {
+                        next += 1;
+                        next - 1
+                    })
+                })
+                .collect();
+            let start = next;
+            let load = with_load.then_some(start + n);
+            Columns {
+                serve,
+                start,
+                load,
+                count: start + n + if with_load { n } else { 0 },
+            }
+        }
+    }
+
+    impl Graph {
+        /// Travel time from node `i` to node `j`.
+        fn travel(&self, problem: &Problem, i: usize, j: usize) -> Time {
+            problem.travel.time(self.loc[i], self.loc[j])
+        }
+    }
+
     fn graph(problem: &Problem) -> Graph {
         let tech = problem.tech(TechIdx(0));
         let shift = tech.shifts[0];
         let home = tech.start;
         let n = problem.visits.len();
-        let loc = |i: usize| {
-            if i == 0 {
-                home
-            } else {
-                problem.visits[i - 1].loc
-            }
-        };
+        let loc: Vec<LocIdx> = std::iter::once(home)
+            .chain(problem.visits.iter().map(|v| v.loc))
+            .collect();
         let (mut early, mut late) = (vec![shift.start], vec![shift.end]);
         let (mut service, mut demand) = (vec![0], vec![0]);
         for visit in &problem.visits {
@@ -155,16 +199,17 @@ mod milp {
                     && early[i] <= late[i]
                     && early[j] <= late[j]
                     && (i == 0 || j == 0 || {
-                        early[i] + service[i] + problem.travel.time(loc(i), loc(j)) <= late[j]
+                        early[i] + service[i] + problem.travel.time(loc[i], loc[j]) <= late[j]
                             && demand[i] + demand[j] <= capacity
                     });
                 if reachable {
-                    let cost = rate.apply(problem.travel.distance(loc(i), loc(j))) as f64;
+                    let cost = rate.apply(problem.travel.distance(loc[i], loc[j])) as f64;
                     arcs.push((i, j, cost));
                 }
             }
         }
         Graph {
+            loc,
             early,
             late,
             service,
@@ -178,17 +223,7 @@ mod milp {
         let g = graph(problem);
         let tech = problem.tech(TechIdx(0));
         let fleet: usize = problem.technicians.iter().map(|t| t.shifts.len()).sum();
-        let travel = |i: usize, j: usize| {
-            let at = |k: usize| {
-                if k == 0 {
-                    tech.start
-                } else {
-                    problem.visits[k - 1].loc
-                }
-            };
-            problem.travel.time(at(i), at(j))
-        };
-        // Columns are created in this order; HiGHS numbers them the same way (warm start).
+        // Created in the order `Columns` describes, which is how HiGHS numbers them.
         let mut vars = ProblemVariables::new();
         let x: Vec<Variable> = g
             .arcs
@@ -240,7 +275,7 @@ mod milp {
             if i == 0 || j == 0 {
                 continue;
             }
-            let reach = g.service[i] + travel(i, j);
+            let reach = g.service[i] + g.travel(problem, i, j);
             let big_m = (g.late[i] + reach - g.early[j]).max(0) as f64;
             if big_m > 0.0 {
                 model.add_constraint(
@@ -254,7 +289,8 @@ mod milp {
                 );
             }
         }
-        let warm = warm_start(problem, &g, start, n, capacity.is_some());
+        let columns = Columns::new(problem, &g, capacity.is_some());
+        let warm = warm_start(problem, &g, &columns, start);
         let mut highs = model.into_inner();
         highs.make_quiet();
         highs.set_option("mip_rel_gap", 0.0);
@@ -279,7 +315,7 @@ mod milp {
             .filter(|b| b.is_finite());
         let mut solution = if has_plan {
             let cols = solved.get_solution().columns().to_vec();
-            let plan = decode(problem, &g, &cols, &serve)?;
+            let plan = decode(problem, &g, &columns, &cols)?;
             // Keep the heuristic's plan if HiGHS found nothing better.
             let better = |a: &Solution, b: &Solution| {
                 cost::evaluate(problem, a)
@@ -321,23 +357,24 @@ mod milp {
     fn warm_start(
         problem: &Problem,
         g: &Graph,
+        columns: &Columns,
         start: &Solution,
-        n: usize,
-        with_load: bool,
     ) -> Option<Vec<f64>> {
-        let optional = problem
-            .visits
-            .iter()
-            .filter(|v| v.penalty.is_some())
-            .count();
-        let columns = g.arcs.len() + optional + n + if with_load { n } else { 0 };
-        let mut cols = vec![0.0; columns];
+        let n = problem.visits.len();
+        let mut cols = vec![0.0; columns.count];
         let arc_index: std::collections::HashMap<(usize, usize), usize> = g
             .arcs
             .iter()
             .enumerate()
             .map(|(k, &(i, j, _))| ((i, j), k))
             .collect();
+        // Unserved visits still need a start time and a load within their bounds.
+        for i in 1..=n {
+            cols[columns.start + i - 1] = g.early[i] as f64;
+            if let Some(load) = columns.load {
+                cols[load + i - 1] = g.demand[i] as f64;
+            }
+        }
         let mut served = vec![false; n + 1];
         for route in &start.routes {
             let mut stamps = Vec::new();
@@ -357,42 +394,26 @@ mod milp {
                 cols[*arc_index.get(&(prev, node))?] = 1.0;
                 served[node] = true;
                 load += g.demand[node];
-                cols[g.arcs.len() + optional + node - 1] = at.start as f64;
-                if with_load {
-                    cols[g.arcs.len() + optional + n + node - 1] = load as f64;
+                cols[columns.start + node - 1] = at.start as f64;
+                if let Some(first) = columns.load {
+                    cols[first + node - 1] = load as f64;
                 }
                 prev = node;
             }
             cols[*arc_index.get(&(prev, 0))?] = 1.0;
         }
-        let mut k = g.arcs.len();
-        for (i, visit) in problem.visits.iter().enumerate() {
-            if visit.penalty.is_some() {
-                cols[k] = if served[i + 1] { 1.0 } else { 0.0 };
-                k += 1;
-            } else if !served[i + 1] {
-                return None;
-            }
-        }
-        // Unserved visits still need a start time within their bounds.
-        for i in 1..=n {
-            if !served[i] {
-                cols[g.arcs.len() + optional + i - 1] = g.early[i] as f64;
-                if with_load {
-                    cols[g.arcs.len() + optional + n + i - 1] = g.demand[i] as f64;
-                }
+        for (i, column) in columns.serve.iter().enumerate() {
+            match column {
+                Some(k) => cols[*k] = if served[i + 1] { 1.0 } else { 0.0 },
+                None if !served[i + 1] => return None,
+                None => {}
             }
         }
         Some(cols)
     }
 
     /// Routes from the arc values: follow each arc out of home until it returns.
-    fn decode(
-        problem: &Problem,
-        g: &Graph,
-        cols: &[f64],
-        serve: &[Option<Variable>],
-    ) -> Result<Solution> {
+    fn decode(problem: &Problem, g: &Graph, columns: &Columns, cols: &[f64]) -> Result<Solution> {
         let n = problem.visits.len();
         let mut next = vec![Vec::new(); n + 1];
         for (k, &(i, j, _)) in g.arcs.iter().enumerate() {
@@ -421,21 +442,17 @@ mod milp {
             }
             routes.push(Route { tech, shift, stops });
         }
-        let mut k = g.arcs.len();
         let mut unassigned = Vec::new();
-        for (i, s) in serve.iter().enumerate() {
-            if s.is_some() {
-                if cols[k] < 0.5 {
-                    unassigned.push(Unassigned {
-                        visit: VisitIdx(i as u32),
-                        reason: crate::solution::Reason::NotWorthIt,
-                        detail: "serving it costs more than the penalty for leaving it out".into(),
-                    });
-                }
-                k += 1;
+        for (i, column) in columns.serve.iter().enumerate() {
+            if column.is_some_and(|k| cols[k] < 0.5) {
+                unassigned.push(Unassigned {
+                    visit: VisitIdx(i as u32),
+                    reason: crate::solution::Reason::NotWorthIt,
+                    detail: "serving it costs more than the penalty for leaving it out".into(),
+                });
             }
         }
-        if (1..=n).any(|i| !seen[i] && serve[i - 1].is_none()) {
+        if (1..=n).any(|i| !seen[i] && columns.serve[i - 1].is_none()) {
             return Err(broken());
         }
         Ok(Solution {

@@ -19,8 +19,9 @@ use rayon::prelude::*;
 
 use crate::model::{Cost, Problem, VisitIdx};
 use crate::rng::Rng;
+use crate::solution::cost::leave_out_cost;
 
-use super::construct::{Slot, insert_cheapest, remove, routing_cost, slots_cost};
+use super::construct::{Slot, insert_cheapest, routing_cost, slots_cost};
 
 /// Nearest other visits kept per visit for string removal.
 const NEIGHBOURS: usize = 40;
@@ -57,9 +58,7 @@ impl Plan {
     }
 
     fn total(&self, problem: &Problem) -> Cost {
-        self.left.iter().fold(slots_cost(&self.slots), |c, &v| {
-            c.saturating_add(problem.leave_out_cost(v))
-        })
+        slots_cost(&self.slots).saturating_add(leave_out_cost(problem, self.left.iter().copied()))
     }
 }
 
@@ -292,10 +291,9 @@ fn ruin(context: &Context<'_>, plan: &mut Plan, rng: &mut Rng) -> Vec<VisitIdx> 
         let first_lo = at.saturating_sub(len - 1);
         let first_hi = at.min(visits.len() - len);
         let first = rng.range(first_lo as i64, first_hi as i64) as usize;
-        removed.extend_from_slice(&visits[first..first + len]);
-    }
-    for &v in &removed {
-        remove(problem, &mut plan.slots, v);
+        let string = &visits[first..first + len];
+        plan.slots[s].remove_visits(problem, string);
+        removed.extend_from_slice(string);
     }
     removed
 }
@@ -314,11 +312,10 @@ fn empty_shortest_route(problem: &Problem, plan: &mut Plan, rng: &mut Rng) {
     if routes.len() < 2 {
         return;
     }
-    let s = routes[0].2;
-    for v in plan.slots[s].stops_visits() {
-        remove(problem, &mut plan.slots, v);
-        plan.left.push(v);
-    }
+    let slot = &mut plan.slots[routes[0].2];
+    let visits = slot.stops_visits();
+    slot.remove_visits(problem, &visits);
+    plan.left.extend(visits);
     plan.left.sort_unstable();
     plan.cost = plan.total(problem);
 }

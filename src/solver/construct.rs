@@ -104,22 +104,26 @@ fn simulated_cost(
 }
 
 /// Prefix and suffix segments of a route of simple visits: `prefix[k]` runs from the start
-/// location through the first `k` stops, `suffix[k]` from stop `k` to the end location.
+/// location through the first `k` stops, `suffix[k]` from stop `k` to the end location, and
+/// `tail[k]` over stops `k..` alone (for pieces that end in another technician's route).
 #[derive(Clone)]
-struct Segments {
-    prefix: Vec<Segment>,
-    suffix: Vec<Segment>,
+pub(super) struct Segments {
+    pub(super) prefix: Vec<Segment>,
+    pub(super) suffix: Vec<Segment>,
+    pub(super) tail: Vec<Segment>,
+    /// The end location of the shift.
+    pub(super) end: Segment,
 }
 
 /// A technician shift being filled.
 #[derive(Clone)]
 pub struct Slot {
-    tech: TechIdx,
+    pub(super) tech: TechIdx,
     shift: usize,
     stops: Vec<Stop>,
-    cost: Cost,
+    pub(super) cost: Cost,
     /// Present when every stop is a simple visit.
-    segments: Option<Segments>,
+    pub(super) segments: Option<Segments>,
 }
 
 impl Slot {
@@ -158,10 +162,19 @@ impl Slot {
                 prefix.push(last.then(problem, seg));
             }
             let mut suffix = vec![end; alone.len() + 1];
-            for (k, seg) in alone.iter().enumerate().rev() {
-                suffix[k] = seg.then(problem, &suffix[k + 1]);
+            let mut tail = alone.clone();
+            for k in (0..alone.len()).rev() {
+                suffix[k] = alone[k].then(problem, &suffix[k + 1]);
+                if k + 1 < alone.len() {
+                    tail[k] = alone[k].then(problem, &tail[k + 1]);
+                }
             }
-            Segments { prefix, suffix }
+            Segments {
+                prefix,
+                suffix,
+                tail,
+                end,
+            }
         });
         let cost = match &self.segments {
             _ if self.stops.is_empty() => Some(0),
@@ -211,6 +224,13 @@ impl Slot {
         }
         let mut flags = keep.into_iter();
         self.stops.retain(|_| flags.next().unwrap_or(true));
+        self.refresh(problem);
+    }
+
+    /// Replaces the stops by `visits` (no restocks) and refreshes the cost.
+    pub(super) fn set_visits(&mut self, problem: &Problem, visits: &[VisitIdx]) {
+        self.stops.clear();
+        self.stops.extend(visits.iter().map(|&v| Stop::Visit(v)));
         self.refresh(problem);
     }
 
@@ -283,17 +303,34 @@ impl Slot {
 pub fn regret_insertion(
     problem: &Problem,
     slots: &mut [Slot],
-    mut pending: Vec<VisitIdx>,
+    pending: Vec<VisitIdx>,
 ) -> Vec<Unassigned> {
+    let mut unassigned: Vec<Unassigned> = regret_insert(problem, slots, pending, true)
+        .into_iter()
+        .map(|(v, has_place)| leave_out(problem, v, has_place))
+        .collect();
+    unassigned.sort_by_key(|u| u.visit);
+    unassigned
+}
+
+/// Inserts `pending` visits into `slots` by regret-2 insertion (into the routes already in use
+/// only, unless `open_routes`); returns the visits left out, each with whether it had a place
+/// that cost more than leaving it out.
+pub fn regret_insert(
+    problem: &Problem,
+    slots: &mut [Slot],
+    mut pending: Vec<VisitIdx>,
+    open_routes: bool,
+) -> Vec<(VisitIdx, bool)> {
+    let place = |slot: &Slot, v: VisitIdx| {
+        (open_routes || !slot.stops.is_empty())
+            .then(|| best_placement(problem, slot, v))
+            .flatten()
+    };
     // table[i][s]: best placement of pending[i] in slot s.
     let mut table: Vec<Vec<Option<Placement>>> = pending
         .par_iter()
-        .map(|&v| {
-            slots
-                .iter()
-                .map(|slot| best_placement(problem, slot, v))
-                .collect()
-        })
+        .map(|&v| slots.iter().map(|slot| place(slot, v)).collect())
         .collect();
     let mut unassigned = Vec::new();
     loop {
@@ -314,7 +351,7 @@ pub fn regret_insertion(
             let Some(best) = first else {
                 pending.swap_remove(i);
                 table.swap_remove(i);
-                unassigned.push(leave_out(problem, v, false));
+                unassigned.push((v, false));
                 continue;
             };
             i += 1;
@@ -348,18 +385,12 @@ pub fn regret_insertion(
         pending.swap_remove(i);
         table.swap_remove(i);
         let slot = &slots[s];
-        let fresh: Vec<Option<Placement>> = pending
-            .par_iter()
-            .map(|&w| best_placement(problem, slot, w))
-            .collect();
+        let fresh: Vec<Option<Placement>> = pending.par_iter().map(|&w| place(slot, w)).collect();
         for (row, p) in table.iter_mut().zip(fresh) {
             row[s] = p;
         }
     }
-    for v in pending {
-        unassigned.push(leave_out(problem, v, true));
-    }
-    unassigned.sort_by_key(|u| u.visit);
+    unassigned.extend(pending.into_iter().map(|v| (v, true)));
     unassigned
 }
 

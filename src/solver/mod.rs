@@ -3,6 +3,9 @@
 mod construct;
 pub mod exact;
 mod explain;
+#[cfg(test)]
+mod fixture;
+mod local;
 mod search;
 pub mod segment;
 

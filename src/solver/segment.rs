@@ -147,30 +147,7 @@ mod tests {
     use crate::solution::schedule::simulate;
 
     fn problem() -> Problem {
-        let mut text = String::from(
-            "T\n\nVEHICLE\nNUMBER     CAPACITY\n  5         60\n\nCUSTOMER\n\
-             CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE TIME\n\n\
-             0 50 50 0 0 400 0\n",
-        );
-        let mut rng = Rng::new(7);
-        for c in 1..=12 {
-            let open = rng.range(0, 250);
-            let width = rng.range(5, 120);
-            text.push_str(&format!(
-                "{c} {} {} {} {open} {} {}\n",
-                rng.range(0, 100),
-                rng.range(0, 100),
-                rng.range(1, 20),
-                open + width,
-                rng.range(0, 15)
-            ));
-        }
-        let mut problem = crate::io::solomon::read(
-            text.as_bytes(),
-            "t.txt",
-            crate::model::ObjectiveKind::Distance,
-        )
-        .expect("a valid Solomon text");
+        let mut problem = crate::solver::fixture::random_solomon(7, 12, 60);
         // Working time costs too, so the least duration (latest departure) is exercised.
         for tech in &mut problem.technicians {
             tech.work_rate = crate::model::Rate::new(3, 2);

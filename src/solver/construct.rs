@@ -111,8 +111,13 @@ pub(super) struct Segments {
     pub(super) prefix: Vec<Segment>,
     pub(super) suffix: Vec<Segment>,
     pub(super) tail: Vec<Segment>,
-    /// The end location of the shift.
-    pub(super) end: Segment,
+}
+
+impl Segments {
+    /// The end location of the shift: the suffix after the last stop.
+    pub(super) fn end(&self) -> &Segment {
+        &self.suffix[self.suffix.len() - 1]
+    }
 }
 
 /// A technician shift being filled.
@@ -173,7 +178,6 @@ impl Slot {
                 prefix,
                 suffix,
                 tail,
-                end,
             }
         });
         let cost = match &self.segments {

@@ -114,11 +114,11 @@ impl<'r> Piece<'r> {
             route = route.then(problem, &Segment::visit(problem, v));
         }
         route = match (tail_len, source == self.slot) {
-            (0, _) => route.then(problem, &cache.end),
+            (0, _) => route.then(problem, cache.end()),
             (_, true) => route.then(problem, &cache.suffix[from]),
             (_, false) => {
                 let tail = slots[source].segments.as_ref()?.tail[from];
-                route.then(problem, &tail).then(problem, &cache.end)
+                route.then(problem, &tail).then(problem, cache.end())
             }
         };
         segment::route_cost(problem, own.tech, &route)

@@ -153,11 +153,9 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
             (true, Some(t)) => Some(started + Duration::from_secs_f64(t * WARM_START_SHARE)),
             _ => deadline,
         };
-        let mut plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
-        for (phase, limits) in phases(problem, started, iterations, deadline) {
-            plan = search::search(problem, plan, config.seed, config.threads, limits, phase);
-        }
-        let best = plan;
+        let plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
+        let phases = phases(problem, started, iterations, deadline);
+        let best = search::search(problem, plan, config.seed, config.threads, &phases);
         let mut slots = best.slots;
         // What is still left out gets its reason (and one more chance to fit).
         let unassigned = construct::regret_insertion(problem, &mut slots, best.left);

@@ -7,7 +7,8 @@
 //! visits whatever their route, or the seed's whole route when it is short. Recreate is mostly
 //! greedy cheapest insertion in a random, largest-demand, farthest or tightest-window order,
 //! priced through the concatenation segments so an iteration stays cheap; now and then regret
-//! insertion (on Solomon R2 and RC2 at 5 s, two seeds: 0.58 % mean gap with it, 0.87 % without). Local search runs on new best plans only: measured on Solomon at 10 s, running it
+//! insertion (on Solomon R2 and RC2 at 5 s, two seeds: 0.58 % mean gap with it, 0.87 %
+//! without). Local search runs on new best plans only: measured on Solomon at 10 s, running it
 //! after every improving recreate costs more iterations than it gains.
 //!
 //! In the fleet phase (objectives that charge for each technician used), the search empties its
@@ -89,11 +90,11 @@ pub enum Phase {
     Cost,
 }
 
-/// Read-only data of the search.
+/// Read-only data of a search phase.
 struct Context<'a> {
     problem: &'a Problem,
     /// `neighbours[v]`: the nearest other visits, nearest first.
-    neighbours: Vec<Vec<VisitIdx>>,
+    neighbours: &'a [Vec<VisitIdx>],
     limits: Limits,
     phase: Phase,
     /// Temperature at the start and the end.
@@ -101,8 +102,13 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn new(problem: &'a Problem, start: &Plan, limits: Limits, phase: Phase) -> Self {
-        let neighbours = local::neighbours(problem, NEIGHBOURS);
+    fn new(
+        problem: &'a Problem,
+        neighbours: &'a [Vec<VisitIdx>],
+        start: &Plan,
+        limits: Limits,
+        phase: Phase,
+    ) -> Self {
         let served = problem.visits.len().saturating_sub(start.left.len()).max(1);
         let base = routing_cost(problem, &start.slots) as f64 / served as f64;
         let base = if base.is_finite() && base > 0.0 {
@@ -148,23 +154,42 @@ struct Island {
     rng: Rng,
 }
 
-/// Improves `start` until the limits, over `islands` independent searches seeded from `seed`.
+/// Improves `start` through `phases` in turn, each until its limits, over `islands` independent
+/// searches seeded from `seed`.
 pub fn search(
     problem: &Problem,
+    start: Plan,
+    seed: u64,
+    islands: usize,
+    phases: &[(Phase, Limits)],
+) -> Plan {
+    if problem.visits.is_empty() || phases.iter().all(|(_, limits)| limits.iterations == 0) {
+        return start;
+    }
+    let neighbours = local::neighbours(problem, NEIGHBOURS);
+    phases.iter().fold(start, |plan, &(phase, limits)| {
+        search_phase(problem, &neighbours, plan, seed, islands, limits, phase)
+    })
+}
+
+/// One phase of [`search`].
+fn search_phase(
+    problem: &Problem,
+    neighbours: &[Vec<VisitIdx>],
     start: Plan,
     seed: u64,
     islands: usize,
     limits: Limits,
     phase: Phase,
 ) -> Plan {
-    if problem.visits.is_empty() || limits.iterations == 0 {
+    if limits.iterations == 0 {
         return start;
     }
-    let context = Context::new(problem, &start, limits, phase);
+    let context = Context::new(problem, neighbours, &start, limits, phase);
     let mut start = start;
     if local::improve(
         problem,
-        &context.neighbours,
+        context.neighbours,
         &mut start.slots,
         &mut Rng::new(seed),
     ) {
@@ -231,7 +256,7 @@ impl Island {
                 if trial.cost < self.best.cost && trial.left.len() <= self.best.left.len() {
                     if local::improve(
                         context.problem,
-                        &context.neighbours,
+                        context.neighbours,
                         &mut trial.slots,
                         &mut self.rng,
                     ) {

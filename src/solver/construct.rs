@@ -4,9 +4,9 @@
 
 use rayon::prelude::*;
 
-use crate::model::{Cost, Problem, TechIdx, VisitIdx};
+use crate::model::{Cost, Problem, TechIdx, Time, VisitIdx};
 use crate::solution::cost::route_cost;
-use crate::solution::schedule::simulate;
+use crate::solution::schedule::{lateness, simulate};
 use crate::solution::{Reason, Route, Stop, Unassigned};
 
 use super::explain::explain;
@@ -30,12 +30,8 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
     if !problem.is_eligible(slot.tech, v) {
         return None;
     }
-    if let Some(cache) = slot
-        .segments
-        .as_ref()
-        .filter(|_| segment::is_simple(problem, v))
-    {
-        return best_segment_placement(problem, slot, cache, v);
+    if slot.segments.is_some() && segment::is_simple(problem, v) {
+        return best_segment_placement(problem, slot, v);
     }
     let restock_options: &[bool] = if needs_restock(problem, v) {
         &[false, true]
@@ -67,29 +63,116 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
     best
 }
 
-/// [`best_placement`] in O(1) per position, for a simple visit in a simple route.
-fn best_segment_placement(
-    problem: &Problem,
-    slot: &Slot,
-    cache: &Segments,
-    v: VisitIdx,
-) -> Option<Placement> {
-    let alone = Segment::visit(problem, v);
+/// [`best_placement`] by segments, for a simple visit in a simple route: O(1) per position;
+/// when SLA due times are involved, the reference schedule prices the positions whose lower
+/// bound could still beat the best cost found, cheapest bound first.
+fn best_segment_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placement> {
+    let placement = |delta, position| Placement {
+        delta,
+        position,
+        restock: false,
+    };
+    let better = |delta: Cost, position: usize, best: Option<Placement>| {
+        best.is_none_or(|b| (delta, position) < (b.delta, b.position))
+    };
     let mut best: Option<Placement> = None;
-    for (position, (before, after)) in cache.prefix.iter().zip(&cache.suffix).enumerate() {
-        let route = before.then(problem, &alone).then(problem, after);
-        if let Some(cost) = segment::route_cost(problem, slot.tech, &route) {
+    let mut bounded: Vec<(Cost, usize)> = Vec::new();
+    for position in 0..=slot.stops.len() {
+        let Some(price) = price(problem, slot, position, [v], slot, position) else {
+            continue;
+        };
+        let delta = price.cost - slot.cost;
+        match price.exact {
+            true if better(delta, position, best) => best = Some(placement(delta, position)),
+            true => {}
+            false => bounded.push((delta, position)),
+        }
+    }
+    bounded.sort_unstable();
+    for (bound, position) in bounded {
+        if !better(bound, position, best) {
+            break;
+        }
+        let (before, after) = slot.stops.split_at(position);
+        let stops = before
+            .iter()
+            .copied()
+            .chain([Stop::Visit(v)])
+            .chain(after.iter().copied());
+        if let Some(cost) = slot.simulated_cost(problem, stops) {
             let delta = cost - slot.cost;
-            if best.is_none_or(|b| delta < b.delta) {
-                best = Some(Placement {
-                    delta,
-                    position,
-                    restock: false,
-                });
+            if better(delta, position, best) {
+                best = Some(placement(delta, position));
             }
         }
     }
     best
+}
+
+/// What a route costs by its segments: the exact cost when none of its visits has an SLA due
+/// time, else a lower bound (see [`price`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Price {
+    pub(super) cost: Cost,
+    pub(super) exact: bool,
+}
+
+/// Prices the route of `own` made of its first `keep` stops, then `mids`, then the stops of
+/// `source` from `from` on, then `own`'s end; `None` when it breaks a window, the shift or the
+/// capacity, or a route has no segments.
+///
+/// Due times change neither feasibility nor distance; they add lateness and may keep the
+/// technician from leaving later (which would make a visit late). So the segment cost is a
+/// lower bound, raised by the lateness known without walking the route: that of the first
+/// `keep` stops (unchanged), that of `mids` started as early as possible after them, and that
+/// of the tail as it was when the tail now starts no earlier than it did (lateness only grows
+/// with the start).
+pub(super) fn price(
+    problem: &Problem,
+    own: &Slot,
+    keep: usize,
+    mids: impl IntoIterator<Item = VisitIdx>,
+    source: &Slot,
+    from: usize,
+) -> Option<Price> {
+    let cache = own.segments.as_ref()?;
+    let other = source.segments.as_ref()?;
+    let tail_len = source.stops.len() - from;
+    let mut due = cache.due_before(keep) || (tail_len > 0 && other.due_from(from));
+    let mut route = cache.prefix[keep];
+    let mut clock = cache.end_of_prefix(keep);
+    let mut late = cache.late_before(keep);
+    for v in mids {
+        let alone = Segment::visit(problem, v);
+        let visit = problem.visit(v);
+        let start = (clock + problem.travel.time(route.last, alone.first)).max(alone.earliest);
+        late = late.saturating_add(lateness(problem, visit, start).1);
+        due |= visit.due.is_some();
+        clock = start + visit.duration;
+        route = route.then(problem, &alone);
+    }
+    // The tail's lateness as it was, when it starts no earlier than it did.
+    if due && tail_len > 0 {
+        let arrival = clock + problem.travel.time(route.last, other.tail[from].first);
+        if arrival >= other.arrival(problem, from) {
+            late = late.saturating_add(other.late_from(from));
+        }
+    }
+    route = match (tail_len, std::ptr::eq(own, source)) {
+        (0, _) => route.then(problem, cache.end()),
+        (_, true) => route.then(problem, &cache.suffix[from]),
+        (_, false) => route
+            .then(problem, &other.tail[from])
+            .then(problem, cache.end()),
+    };
+    let cost = segment::route_cost(problem, own.tech, &route)?;
+    if !due {
+        return Some(Price { cost, exact: true });
+    }
+    Some(Price {
+        cost: cost.saturating_add(late),
+        exact: false,
+    })
 }
 
 /// The cost of a route by the reference schedule, or `None` when infeasible.
@@ -106,17 +189,69 @@ fn simulated_cost(
 /// Prefix and suffix segments of a route of simple visits: `prefix[k]` runs from the start
 /// location through the first `k` stops, `suffix[k]` from stop `k` to the end location, and
 /// `tail[k]` over stops `k..` alone (for pieces that end in another technician's route).
+/// Routes with SLA due times also keep their lateness and where the due visits are.
 #[derive(Clone)]
 pub(super) struct Segments {
     pub(super) prefix: Vec<Segment>,
     pub(super) suffix: Vec<Segment>,
     pub(super) tail: Vec<Segment>,
+    /// `late[k]`: lateness cost of the first `k` stops (empty when no stop has a due time).
+    late: Vec<Cost>,
+    /// `dues[k]`: stops with a due time among the first `k` (empty when none has).
+    dues: Vec<u32>,
 }
 
 impl Segments {
     /// The end location of the shift: the suffix after the last stop.
     pub(super) fn end(&self) -> &Segment {
         &self.suffix[self.suffix.len() - 1]
+    }
+
+    /// When the first `k` stops are done, each started as early as possible (the start of
+    /// the shift for `k == 0`).
+    fn end_of_prefix(&self, k: usize) -> Time {
+        self.prefix[k].earliest + self.prefix[k].duration
+    }
+
+    /// Arrival at stop `k` as the reference schedule has it.
+    fn arrival(&self, problem: &Problem, k: usize) -> Time {
+        self.end_of_prefix(k) + problem.travel.time(self.prefix[k].last, self.tail[k].first)
+    }
+
+    fn late_before(&self, k: usize) -> Cost {
+        self.late.get(k).copied().unwrap_or(0)
+    }
+
+    fn late_from(&self, k: usize) -> Cost {
+        self.late.last().map_or(0, |all| all - self.late[k])
+    }
+
+    fn due_before(&self, k: usize) -> bool {
+        self.dues.get(k).is_some_and(|&d| d > 0)
+    }
+
+    fn due_from(&self, k: usize) -> bool {
+        self.dues.last().is_some_and(|&all| all > self.dues[k])
+    }
+
+    /// Fills `late` and `dues` when a stop has a due time.
+    fn note_dues(&mut self, problem: &Problem, stops: &[Stop]) {
+        let visits = stops.iter().filter_map(|s| match s {
+            Stop::Visit(v) => Some(problem.visit(*v)),
+            Stop::Restock => None,
+        });
+        if visits.clone().all(|visit| visit.due.is_none()) {
+            return;
+        }
+        self.late.push(0);
+        self.dues.push(0);
+        for (k, visit) in visits.enumerate() {
+            let start = self.end_of_prefix(k + 1) - visit.duration;
+            let late = lateness(problem, visit, start).1;
+            self.late.push(self.late[k].saturating_add(late));
+            self.dues
+                .push(self.dues[k] + u32::from(visit.due.is_some()));
+        }
     }
 }
 
@@ -132,6 +267,16 @@ pub struct Slot {
 }
 
 impl Slot {
+    /// The cost of this technician shift driving `stops`, by the reference schedule, or `None`
+    /// when infeasible.
+    pub(super) fn simulated_cost(
+        &self,
+        problem: &Problem,
+        stops: impl Iterator<Item = Stop> + Clone,
+    ) -> Option<Cost> {
+        simulated_cost(problem, self.tech, self.shift, stops)
+    }
+
     fn new(problem: &Problem, tech: TechIdx, shift: usize) -> Self {
         let mut slot = Slot {
             tech,
@@ -174,18 +319,22 @@ impl Slot {
                     tail[k] = alone[k].then(problem, &tail[k + 1]);
                 }
             }
-            Segments {
+            let mut segments = Segments {
                 prefix,
                 suffix,
                 tail,
-            }
+                late: Vec::new(),
+                dues: Vec::new(),
+            };
+            segments.note_dues(problem, &self.stops);
+            segments
         });
         let cost = match &self.segments {
             _ if self.stops.is_empty() => Some(0),
-            Some(cache) => {
+            Some(cache) if cache.dues.is_empty() => {
                 segment::route_cost(problem, self.tech, &start.then(problem, &cache.suffix[0]))
             }
-            None => simulated_cost(problem, self.tech, self.shift, self.stops.iter().copied()),
+            _ => simulated_cost(problem, self.tech, self.shift, self.stops.iter().copied()),
         };
         self.cost = cost.unwrap_or(Cost::MAX / 4);
     }
@@ -412,5 +561,101 @@ fn leave_out(problem: &Problem, v: VisitIdx, has_place: bool) -> Unassigned {
         visit: v,
         reason,
         detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+    use crate::solver::fixture::{random_solomon, with_sla};
+
+    fn random_visits(problem: &Problem, rng: &mut Rng, most: i64) -> Vec<VisitIdx> {
+        let mut visits: Vec<VisitIdx> = problem.visit_indices().collect();
+        rng.shuffle(&mut visits);
+        visits.truncate(rng.range(0, most) as usize);
+        visits
+    }
+
+    /// Routes rebuilt from random pieces: segments agree with the reference schedule on
+    /// feasibility, give its cost when no visit is due, and never more than it otherwise.
+    #[test]
+    fn prices_are_exact_without_due_times_and_lower_bounds_with_them() {
+        let mut rng = Rng::new(5);
+        let (mut exact, mut bounded, mut strict) = (0, 0, 0);
+        for seed in 1..=6 {
+            let problem = with_sla(random_solomon(seed, 14, 80), seed);
+            let mut slots = empty_slots(&problem);
+            for _ in 0..400 {
+                let (a, b) = (rng.range(0, 1) as usize, rng.range(0, 2) as usize);
+                let (own, source) = (
+                    random_visits(&problem, &mut rng, 5),
+                    random_visits(&problem, &mut rng, 5),
+                );
+                slots[a].set_visits(&problem, &own);
+                if b != a {
+                    slots[b].set_visits(&problem, &source);
+                }
+                let source = slots[b].stops_visits();
+                let keep = rng.range(0, own.len() as i64) as usize;
+                let from = rng.range(0, source.len() as i64) as usize;
+                let mids = random_visits(&problem, &mut rng, 3);
+                let visits: Vec<VisitIdx> = own[..keep]
+                    .iter()
+                    .chain(&mids)
+                    .chain(&source[from..])
+                    .copied()
+                    .collect();
+                let truth =
+                    slots[a].simulated_cost(&problem, visits.iter().map(|&v| Stop::Visit(v)));
+                let price = price(
+                    &problem,
+                    &slots[a],
+                    keep,
+                    mids.iter().copied(),
+                    &slots[b],
+                    from,
+                );
+                assert_eq!(price.is_some(), truth.is_some(), "route {visits:?}");
+                let (Some(price), Some(truth)) = (price, truth) else {
+                    continue;
+                };
+                if price.exact {
+                    assert_eq!(price.cost, truth, "route {visits:?}");
+                    exact += 1;
+                } else {
+                    assert!(price.cost <= truth, "route {visits:?}: {price:?} > {truth}");
+                    bounded += 1;
+                    strict += usize::from(price.cost < truth);
+                }
+            }
+        }
+        assert!(
+            exact > 50 && bounded > 50,
+            "too few feasible routes: {exact} exact, {bounded} bounded"
+        );
+        assert!(
+            strict > 0,
+            "no bound below its cost: due times never mattered"
+        );
+    }
+
+    /// A slot's tracked lateness is the reference schedule's.
+    #[test]
+    fn slots_track_the_reference_lateness() {
+        let mut rng = Rng::new(9);
+        let problem = with_sla(random_solomon(3, 14, 80), 3);
+        let mut slot = Slot::new(&problem, TechIdx(0), 0);
+        let mut late = 0;
+        for _ in 0..3000 {
+            slot.set_visits(&problem, &random_visits(&problem, &mut rng, 6));
+            let summary = simulate(&problem, slot.tech, 0, slot.stops.iter().copied(), None);
+            let (Ok(summary), Some(cache)) = (summary, &slot.segments) else {
+                continue;
+            };
+            assert_eq!(cache.late_before(slot.stops.len()), summary.lateness_cost);
+            late += usize::from(summary.lateness_cost > 0);
+        }
+        assert!(late > 50, "too few late routes drawn: {late}");
     }
 }

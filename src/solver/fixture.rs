@@ -1,6 +1,6 @@
 //! Random Solomon-format problems for the solver's unit tests.
 
-use crate::model::{ObjectiveKind, Problem};
+use crate::model::{ObjectiveKind, Problem, Rate, SlaTier, TierIdx};
 use crate::rng::Rng;
 
 /// A Solomon problem of `customers` random customers (windows 5–120 wide in a day of 400,
@@ -26,4 +26,28 @@ pub fn random_solomon(seed: u64, customers: usize, capacity: i64) -> Problem {
     }
     crate::io::solomon::read(text.as_bytes(), "t.txt", ObjectiveKind::Distance)
         .expect("a valid Solomon text")
+}
+
+/// `problem` with an SLA tier (per-tick lateness and a breach penalty) on about half its
+/// visits, each due 0–150 after its window opens, and working time charged.
+pub fn with_sla(mut problem: Problem, seed: u64) -> Problem {
+    problem.tiers.push(SlaTier {
+        name: "gold".into(),
+        response: 60,
+        lateness: Rate::new(3, 1),
+        breach: 50,
+    });
+    let mut rng = Rng::new(seed);
+    for visit in &mut problem.visits {
+        if rng.chance(0.5) {
+            let open = visit.windows.first().map_or(0, |w| w.start);
+            visit.due = Some(open + rng.range(0, 150));
+            visit.tier = Some(TierIdx(0));
+            visit.priority = rng.range(1, 3);
+        }
+    }
+    for tech in &mut problem.technicians {
+        tech.work_rate = Rate::new(1, 2);
+    }
+    problem
 }

@@ -7,9 +7,13 @@
 //! segments is O(1), so a route's prefixes and suffixes answer "what does this route cost
 //! with this visit inserted here?" without walking the route again.
 //!
-//! Segments are exact for *simple* visits only: at most one window, no SLA due time, no
-//! tools or spare parts. Routes with anything else are walked by the reference schedule
+//! Segments describe *simple* visits: at most one window, no tools or spare parts. Routes with
+//! anything else are walked by the reference schedule
 //! ([`crate::solution::schedule::simulate`]), which is also the oracle these are tested against.
+//! SLA due times are left out of segments: they never make a route infeasible, so for a route
+//! with due visits the segment cost is a lower bound (lateness only adds, and due times only
+//! shorten how long the technician may put off leaving), which moves are filtered by before
+//! the reference schedule prices them.
 
 use crate::model::{Cost, LocIdx, Problem, TechIdx, Time, VisitIdx};
 use crate::solution::schedule::Summary;
@@ -103,7 +107,6 @@ impl Segment {
 pub fn is_simple(problem: &Problem, v: VisitIdx) -> bool {
     let visit = problem.visit(v);
     visit.windows.len() <= 1
-        && visit.due.is_none()
         && visit.tools == 0
         && visit.parts.iter().all(|&p| p == 0)
         && visit
@@ -123,7 +126,8 @@ pub fn ends(problem: &Problem, tech: TechIdx, shift: usize) -> (Segment, Segment
 }
 
 /// The cost of a whole route (start depot to end depot) summarised by `route`, or `None` when
-/// it breaks a window, the shift or the capacity. Matches `route_cost` of the reference schedule.
+/// it breaks a window, the shift or the capacity. Matches `route_cost` of the reference schedule
+/// when no visit has a due time, and is a lower bound of it otherwise.
 pub fn route_cost(problem: &Problem, tech: TechIdx, route: &Segment) -> Option<Cost> {
     let t = problem.tech(tech);
     if route.warp > 0 || t.capacity.is_some_and(|c| route.load > c) {

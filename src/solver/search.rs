@@ -152,6 +152,15 @@ struct Island {
     current: Plan,
     best: Plan,
     rng: Rng,
+    /// Fleet phase: how often each visit has been left out, so far.
+    weights: Vec<u64>,
+}
+
+impl Island {
+    /// Fleet phase: how hard the visits `plan` leaves out have been to place.
+    fn weight(&self, plan: &Plan) -> u64 {
+        plan.left.iter().map(|v| self.weights[v.get()]).sum()
+    }
 }
 
 /// Improves `start` through `phases` in turn, each until its limits, over `islands` independent
@@ -201,6 +210,7 @@ fn search_phase(
             current: start.clone(),
             best: start.clone(),
             rng: Rng::new(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            weights: vec![1; problem.visits.len()],
         })
         .collect();
     let mut done = 0;
@@ -250,9 +260,27 @@ impl Island {
             let removed = ruin(context, &mut trial, &mut self.rng);
             recreate(context, &mut trial, removed, &mut self.rng, !fleet);
             trial.cost = trial.total(context.problem);
-            // Accept when cheaper than the current plan plus a random threshold.
+            // Accept when cheaper than the current plan plus a random threshold; in the fleet
+            // phase, first when it leaves out visits that have been easier to place.
             let threshold = -temperature * self.rng.unit().max(f64::MIN_POSITIVE).ln();
-            if (trial.cost as f64) < self.current.cost as f64 + threshold {
+            let (trial_key, current_key) = match fleet {
+                true => {
+                    for v in &trial.left {
+                        self.weights[v.get()] += 1;
+                    }
+                    let key = |plan: &Plan| (self.weight(plan), slots_cost(&plan.slots));
+                    (key(&trial), key(&self.current))
+                }
+                false => ((0, trial.cost), (0, self.current.cost)),
+            };
+            let accept = match trial_key.0.cmp(&current_key.0) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Greater => false,
+                std::cmp::Ordering::Equal => {
+                    (trial_key.1 as f64) < current_key.1 as f64 + threshold
+                }
+            };
+            if accept {
                 if trial.cost < self.best.cost && trial.left.len() <= self.best.left.len() {
                     if local::improve(
                         context.problem,

@@ -78,7 +78,7 @@ fn best_segment_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option
     let mut best: Option<Placement> = None;
     let mut bounded: Vec<(Cost, usize)> = Vec::new();
     for position in 0..=slot.stops.len() {
-        let Some(price) = price(problem, slot, position, [v], slot, position) else {
+        let Some(price) = price(problem, slot, position, std::iter::once(v), slot, position) else {
             continue;
         };
         let delta = price.cost - slot.cost;
@@ -131,7 +131,7 @@ pub(super) fn price(
     problem: &Problem,
     own: &Slot,
     keep: usize,
-    mids: impl IntoIterator<Item = VisitIdx>,
+    mids: impl Iterator<Item = VisitIdx> + Clone,
     source: &Slot,
     from: usize,
 ) -> Option<Price> {
@@ -140,24 +140,30 @@ pub(super) fn price(
     let tail_len = source.stops.len() - from;
     let mut due = cache.due_before(keep) || (tail_len > 0 && other.due_from(from));
     let mut route = cache.prefix[keep];
-    let mut clock = cache.end_of_prefix(keep);
-    let mut late = cache.late_before(keep);
-    for v in mids {
-        let alone = Segment::visit(problem, v);
-        let visit = problem.visit(v);
-        let start = (clock + problem.travel.time(route.last, alone.first)).max(alone.earliest);
-        late = late.saturating_add(lateness(problem, visit, start).1);
-        due |= visit.due.is_some();
-        clock = start + visit.duration;
-        route = route.then(problem, &alone);
+    for v in mids.clone() {
+        route = route.then(problem, &Segment::visit(problem, v));
+        due |= problem.visit(v).due.is_some();
     }
-    // The tail's lateness as it was, when it starts no earlier than it did.
-    if due && tail_len > 0 {
-        let arrival = clock + problem.travel.time(route.last, other.tail[from].first);
-        if arrival >= other.arrival(problem, from) {
+    let late = due.then(|| {
+        // Lateness of the prefix and of the mids, started as early as possible.
+        let (mut clock, mut at) = (cache.end_of_prefix(keep), cache.prefix[keep].last);
+        let mut late = cache.late_before(keep);
+        for v in mids {
+            let visit = problem.visit(v);
+            let ready = Segment::visit(problem, v).earliest;
+            let start = (clock + problem.travel.time(at, visit.loc)).max(ready);
+            late = late.saturating_add(lateness(problem, visit, start).1);
+            (clock, at) = (start + visit.duration, visit.loc);
+        }
+        // The tail's lateness as it was, when it starts no earlier than it did.
+        if tail_len > 0
+            && clock + problem.travel.time(at, other.tail[from].first)
+                >= other.arrival(problem, from)
+        {
             late = late.saturating_add(other.late_from(from));
         }
-    }
+        late
+    });
     route = match (tail_len, std::ptr::eq(own, source)) {
         (0, _) => route.then(problem, cache.end()),
         (_, true) => route.then(problem, &cache.suffix[from]),
@@ -166,12 +172,12 @@ pub(super) fn price(
             .then(problem, cache.end()),
     };
     let cost = segment::route_cost(problem, own.tech, &route)?;
-    if !due {
-        return Some(Price { cost, exact: true });
-    }
-    Some(Price {
-        cost: cost.saturating_add(late),
-        exact: false,
+    Some(match late {
+        None => Price { cost, exact: true },
+        Some(late) => Price {
+            cost: cost.saturating_add(late),
+            exact: false,
+        },
     })
 }
 

@@ -1,6 +1,6 @@
 //! The command line: a thin clap layer over the library.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
@@ -13,7 +13,11 @@ use crate::io::plan::{self, Units};
 use crate::io::{self, Format, ObjectiveChoice, ReadOptions};
 use crate::model::Problem;
 use crate::solution::check::{Report, StatedPlan, check};
-use crate::solver::{self, SolverChoice, SolverConfig};
+use crate::solver::{self, Cancel, SolverChoice, SolverConfig};
+
+mod progress;
+
+use progress::ProgressLine;
 
 /// Dispatch technicians to field-service visits against response-time SLAs.
 #[derive(Debug, Parser)]
@@ -82,6 +86,9 @@ enum Command {
         /// Solver settings file (JSON); flags override it.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// No progress line on standard error (it only shows on a terminal anyway).
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Check a plan against its problem: every violation, then the KPIs.
     Check {
@@ -154,6 +161,8 @@ enum Command {
 pub const EXIT_INFEASIBLE: i32 = 5;
 /// Exit code of an internal error.
 pub const EXIT_INTERNAL: i32 = 4;
+/// Exit code of a solve stopped by Ctrl-C (after writing its best plan).
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
@@ -189,6 +198,7 @@ fn run(cli: Cli) -> Result<i32> {
             solver,
             exact_max_visits,
             config,
+            quiet,
         } => {
             let mut cfg = match &config {
                 Some(path) => {
@@ -206,8 +216,19 @@ fn run(cli: Cli) -> Result<i32> {
             cfg.solver = solver.unwrap_or(cfg.solver);
             cfg.exact_max_visits = exact_max_visits.unwrap_or(cfg.exact_max_visits);
             cfg.validate()?;
+            let cancel = Cancel::new();
+            let handler = cancel.clone();
+            // A second Ctrl-C leaves at once; if a handler is already set, Ctrl-C just kills.
+            let _ = ctrlc::set_handler(move || {
+                if handler.is_cancelled() {
+                    std::process::exit(EXIT_INTERRUPTED);
+                }
+                handler.cancel();
+            });
             let problem = input.read()?;
-            let solution = solver::solve(&problem, &cfg)?;
+            let line = ProgressLine::new(cfg.time_limit, !quiet && std::io::stderr().is_terminal());
+            let solution = solver::solve_with(&problem, &cfg, &|p| line.show(p), &cancel)?;
+            line.clear();
             let (stated, report) = checked_plan(&problem, &solution)?;
             let dto = plan::to_dto(&problem, &solution, &stated, &report);
             let json =
@@ -223,6 +244,10 @@ fn run(cli: Cli) -> Result<i32> {
                     eprint!("{summary}");
                     println!("{json}");
                 }
+            }
+            if cancel.is_cancelled() {
+                eprintln!("interrupted: this is the best plan found before Ctrl-C");
+                return Ok(EXIT_INTERRUPTED);
             }
             Ok(0)
         }

@@ -192,7 +192,7 @@ impl<'a> Units<'a> {
 
     /// A cost in displayed units.
     pub fn cost(&self, c: Cost) -> f64 {
-        c as f64 / self.problem.objective.cost_scale as f64
+        self.problem.objective.display_cost(c)
     }
 }
 

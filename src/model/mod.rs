@@ -319,6 +319,13 @@ pub struct Objective {
     pub cost_scale: i64,
 }
 
+impl Objective {
+    /// A cost in displayed units.
+    pub fn display_cost(&self, c: Cost) -> f64 {
+        c as f64 / self.cost_scale as f64
+    }
+}
+
 /// A complete, validated dispatch problem.
 #[derive(Debug, Clone)]
 pub struct Problem {

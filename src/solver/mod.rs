@@ -9,12 +9,15 @@ mod local;
 mod search;
 pub mod segment;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::Problem;
+use crate::solution::schedule::simulate;
 use crate::solution::{Solution, SolverInfo};
 
 pub use explain::explain;
@@ -119,8 +122,57 @@ fn phases(
     vec![(search::Phase::Fleet, fleet), (search::Phase::Cost, rest)]
 }
 
+/// Stops a running solve, which then returns the best plan found so far. Clones share the
+/// same flag, so one can be handed to another thread (a signal handler, a service's job table).
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// A token not yet cancelled.
+    pub fn new() -> Self {
+        Cancel::default()
+    }
+
+    /// Asks the solve to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the solve was asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// How a running solve is doing, reported a few times a second by the heuristic's search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Seconds since the solve started.
+    pub elapsed: f64,
+    /// Cost of the best plan so far, in displayed units (visits left out included).
+    pub cost: f64,
+    /// Visits the best plan leaves out.
+    pub unassigned: usize,
+    /// Routes of the best plan.
+    pub routes: usize,
+    /// Visits of the best plan that start after their SLA due time.
+    pub late: u32,
+}
+
 /// Solves `problem` as `config` says.
 pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
+    solve_with(problem, config, &|_| {}, &Cancel::new())
+}
+
+/// Solves `problem` as `config` says, calling `progress` now and then during the search, and
+/// returning the best plan so far once `cancel` is cancelled (the exact engine checks it only
+/// before it starts).
+pub fn solve_with(
+    problem: &Problem,
+    config: &SolverConfig,
+    progress: &(dyn Fn(&Progress) + Sync),
+    cancel: &Cancel,
+) -> Result<Solution> {
     config.validate()?;
     let started = Instant::now();
     let use_exact = match config.solver {
@@ -155,7 +207,12 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
         };
         let plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
         let phases = phases(problem, started, iterations, deadline);
-        let best = search::search(problem, plan, config.seed, config.threads, &phases);
+        let report = |plan: &search::Plan| progress(&describe(problem, plan, started));
+        let watch = search::Watch {
+            report: &report,
+            cancel,
+        };
+        let best = search::search(problem, plan, config.seed, config.threads, &phases, watch);
         let mut slots = best.slots;
         // What is still left out gets its reason (and one more chance to fit).
         let unassigned = construct::regret_insertion(problem, &mut slots, best.left);
@@ -164,7 +221,7 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
             unassigned,
             solver: SolverInfo::default(),
         };
-        if use_exact {
+        if use_exact && !cancel.is_cancelled() {
             let remaining = config
                 .time_limit
                 .map(|t| (t - started.elapsed().as_secs_f64()).max(0.1));
@@ -188,4 +245,21 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
     solution.solver.time_limit = config.time_limit;
     solution.solver.elapsed = started.elapsed().as_secs_f64();
     Ok(solution)
+}
+
+/// The progress a plan under search stands for.
+fn describe(problem: &Problem, plan: &search::Plan, started: Instant) -> Progress {
+    let routes = construct::routes(&plan.slots);
+    let late = routes
+        .iter()
+        .filter_map(|r| simulate(problem, r.tech, r.shift, r.stops.iter().copied(), None).ok())
+        .map(|summary| summary.late_visits)
+        .sum();
+    Progress {
+        elapsed: started.elapsed().as_secs_f64(),
+        cost: problem.objective.display_cost(plan.cost),
+        unassigned: plan.left.len(),
+        routes: routes.len(),
+        late,
+    }
 }

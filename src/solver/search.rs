@@ -18,15 +18,18 @@
 //!
 //! Islands (one per thread) search independently from the same start and all adopt the best plan
 //! at fixed iteration counts, so the result depends on the seed, thread count and iteration limit
-//! only.
+//! only. The first island reports its best plan a few times a second; a cancelled search stops
+//! like one out of time, with its best plan.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::model::{Cost, Problem, VisitIdx};
 use crate::rng::Rng;
 use crate::solution::cost::leave_out_cost;
+
+use super::Cancel;
 
 use super::construct::{Slot, insert_cheapest, regret_insert, routing_cost, slots_cost};
 use super::local;
@@ -43,6 +46,8 @@ const TEMPERATURE: (f64, f64) = (1.0, 0.01);
 const REGRET_ODDS: i64 = 9;
 /// Iterations between exchanges of the best plan among islands.
 const EPOCH: u64 = 500;
+/// Least time between two progress reports.
+const REPORT_EVERY: Duration = Duration::from_millis(250);
 
 /// A plan under search: the routes and the visits left out.
 #[derive(Clone)]
@@ -81,6 +86,16 @@ pub struct Limits {
     pub deadline: Option<Instant>,
 }
 
+/// How a running search is watched: a progress callback (given the first island's best plan)
+/// and a cancellation token.
+#[derive(Clone, Copy)]
+pub struct Watch<'a> {
+    /// Called with a best plan now and then.
+    pub report: &'a (dyn Fn(&Plan) + Sync),
+    /// Stops the search when cancelled.
+    pub cancel: &'a Cancel,
+}
+
 /// What the search is after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -99,6 +114,7 @@ struct Context<'a> {
     phase: Phase,
     /// Temperature at the start and the end.
     temperature: (f64, f64),
+    watch: Watch<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -108,6 +124,7 @@ impl<'a> Context<'a> {
         start: &Plan,
         limits: Limits,
         phase: Phase,
+        watch: Watch<'a>,
     ) -> Self {
         let served = problem.visits.len().saturating_sub(start.left.len()).max(1);
         let base = routing_cost(problem, &start.slots) as f64 / served as f64;
@@ -122,6 +139,7 @@ impl<'a> Context<'a> {
             limits,
             phase,
             temperature: (TEMPERATURE.0 * base, TEMPERATURE.1 * base),
+            watch,
         }
     }
 
@@ -143,7 +161,8 @@ impl<'a> Context<'a> {
     }
 
     fn out_of_time(&self) -> bool {
-        self.limits.deadline.is_some_and(|d| Instant::now() >= d)
+        self.watch.cancel.is_cancelled()
+            || self.limits.deadline.is_some_and(|d| Instant::now() >= d)
     }
 }
 
@@ -154,6 +173,8 @@ struct Island {
     rng: Rng,
     /// Fleet phase: how often each visit has been left out, so far.
     weights: Vec<u64>,
+    /// When the island last reported progress; `None` for islands that do not report.
+    reported: Option<Instant>,
 }
 
 impl Island {
@@ -164,38 +185,31 @@ impl Island {
 }
 
 /// Improves `start` through `phases` in turn, each until its limits, over `islands` independent
-/// searches seeded from `seed`.
+/// searches seeded from `seed`, watched by `watch`.
 pub fn search(
     problem: &Problem,
     start: Plan,
     seed: u64,
     islands: usize,
     phases: &[(Phase, Limits)],
+    watch: Watch<'_>,
 ) -> Plan {
     if problem.visits.is_empty() || phases.iter().all(|(_, limits)| limits.iterations == 0) {
         return start;
     }
     let neighbours = local::neighbours(problem, NEIGHBOURS);
     phases.iter().fold(start, |plan, &(phase, limits)| {
-        search_phase(problem, &neighbours, plan, seed, islands, limits, phase)
+        let context = Context::new(problem, &neighbours, &plan, limits, phase, watch);
+        search_phase(&context, plan, seed, islands)
     })
 }
 
 /// One phase of [`search`].
-fn search_phase(
-    problem: &Problem,
-    neighbours: &[Vec<VisitIdx>],
-    start: Plan,
-    seed: u64,
-    islands: usize,
-    limits: Limits,
-    phase: Phase,
-) -> Plan {
+fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usize) -> Plan {
+    let (problem, limits) = (context.problem, context.limits);
     if limits.iterations == 0 {
         return start;
     }
-    let context = Context::new(problem, neighbours, &start, limits, phase);
-    let mut start = start;
     if local::improve(
         problem,
         context.neighbours,
@@ -211,6 +225,7 @@ fn search_phase(
             best: start.clone(),
             rng: Rng::new(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             weights: vec![1; problem.visits.len()],
+            reported: (k == 0).then_some(started),
         })
         .collect();
     let mut done = 0;
@@ -218,7 +233,7 @@ fn search_phase(
         let epoch = EPOCH.min(limits.iterations - done);
         islands
             .par_iter_mut()
-            .for_each(|island| island.run(&context, done, epoch, started));
+            .for_each(|island| island.run(context, done, epoch, started));
         done += epoch;
         // Everyone adopts the best plan so far (ties go to the lowest island).
         let leader = islands
@@ -247,6 +262,10 @@ impl Island {
         for k in 0..iterations {
             if context.out_of_time() {
                 return;
+            }
+            if self.reported.is_some_and(|at| at.elapsed() >= REPORT_EVERY) {
+                (context.watch.report)(&self.best);
+                self.reported = Some(Instant::now());
             }
             let temperature = context.temperature(done + k, started);
             let fleet = context.phase == Phase::Fleet;

@@ -52,9 +52,15 @@ pub fn read(path: &Path, objective: ObjectiveChoice) -> Problem {
 /// Solves, writes the plan as JSON, reads it back and checks it; panics on any violation.
 pub fn solve_and_check(problem: &Problem, config: &SolverConfig) -> (Solution, Report) {
     let solution = solve(problem, config).unwrap_or_else(|e| panic!("{}: {e}", problem.name));
+    let report = check_solution(problem, &solution);
+    (solution, report)
+}
+
+/// Writes the plan as JSON, reads it back and checks it; panics on any violation.
+pub fn check_solution(problem: &Problem, solution: &Solution) -> Report {
     let (stated, report) =
-        checked_plan(problem, &solution).unwrap_or_else(|e| panic!("{}: {e}", problem.name));
-    let json = serde_json::to_vec(&plan::to_dto(problem, &solution, &stated, &report))
+        checked_plan(problem, solution).unwrap_or_else(|e| panic!("{}: {e}", problem.name));
+    let json = serde_json::to_vec(&plan::to_dto(problem, solution, &stated, &report))
         .expect("plan serialises");
     let reread =
         plan::read(&json, "plan", problem).unwrap_or_else(|e| panic!("{}: {e}", problem.name));
@@ -71,7 +77,7 @@ pub fn solve_and_check(problem: &Problem, config: &SolverConfig) -> (Solution, R
         recheck.violations
     );
     assert_eq!(recheck.kpis, report.kpis);
-    (solution, report)
+    report
 }
 
 /// A quick configuration for tests.

@@ -7,3 +7,4 @@ mod helpers;
 mod instances;
 mod malformed;
 mod properties;
+mod watch;

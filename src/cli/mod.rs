@@ -9,6 +9,7 @@ use crate::bench;
 use crate::error::{Error, Result};
 use crate::generate::{Spec, generate};
 use crate::graph::SkillGraph;
+use crate::io::export;
 use crate::io::plan::{self, Units};
 use crate::io::{self, Format, ObjectiveChoice, ReadOptions};
 use crate::model::Problem;
@@ -89,6 +90,12 @@ enum Command {
         /// No progress line on standard error (it only shows on a terminal anyway).
         #[arg(short, long)]
         quiet: bool,
+        /// Also write the schedule as CSV (one row per stop, then the visits left out).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Also write routes and visits as GeoJSON (needs lat/lon locations).
+        #[arg(long)]
+        geojson: Option<PathBuf>,
     },
     /// Check a plan against its problem: every violation, then the KPIs.
     Check {
@@ -199,6 +206,8 @@ fn run(cli: Cli) -> Result<i32> {
             exact_max_visits,
             config,
             quiet,
+            csv,
+            geojson,
         } => {
             let mut cfg = match &config {
                 Some(path) => {
@@ -226,6 +235,12 @@ fn run(cli: Cli) -> Result<i32> {
                 handler.cancel();
             });
             let problem = input.read()?;
+            if geojson.is_some() && !export::has_geography(&problem) {
+                return Err(Error::Usage(format!(
+                    "--geojson needs latitude and longitude for every location; {} has other coordinates",
+                    input.input.display()
+                )));
+            }
             let line = ProgressLine::new(cfg.time_limit, !quiet && std::io::stderr().is_terminal());
             let solution = solver::solve_with(&problem, &cfg, &|p| line.show(p), &cancel)?;
             line.clear();
@@ -234,6 +249,15 @@ fn run(cli: Cli) -> Result<i32> {
             let json =
                 serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
             let summary = kpi_summary(&problem, &report, &dto);
+            if let Some(path) = &csv {
+                write_atomic(path, export::schedule_csv(&problem, &stated).as_bytes())?;
+            }
+            if let Some(path) = &geojson {
+                let doc = export::geojson(&problem, &stated)
+                    .ok_or_else(|| Error::Solver("locations without lat/lon".into()))?;
+                let text = serde_json::to_string(&doc).map_err(|e| Error::Solver(e.to_string()))?;
+                write_atomic(path, text.as_bytes())?;
+            }
             match output {
                 Some(path) => {
                     write_atomic(&path, json.as_bytes())?;

@@ -2,8 +2,8 @@
 
 use crate::error::Issue;
 use crate::model::{
-    Clock, Depot, Eligibility, LocIdx, Objective, Problem, Rate, Shift, Site, SiteIdx, Technician,
-    TravelMatrix, Visit, VisitKind, Window,
+    Clock, Coord, Depot, Eligibility, LocIdx, Objective, Problem, Rate, Shift, Site, SiteIdx,
+    Technician, TravelMatrix, Visit, VisitKind, Window,
 };
 
 use super::text::euclid_ticks;
@@ -126,6 +126,10 @@ pub fn assemble(
             loc: LocIdx(0),
         }),
         travel,
+        coords: points
+            .iter()
+            .map(|&(x, y)| Some(Coord::Plane { x, y }))
+            .collect(),
         objective,
         eligibility,
     })

@@ -1,6 +1,7 @@
 //! Everything that touches a wire format: the native JSON, benchmark readers, plans.
 
 mod bench;
+pub mod export;
 pub mod native;
 pub mod plan;
 pub mod solomon;

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Issue, Result};
 use crate::model::{
-    Clock, Cost, Eligibility, LocIdx, Objective, ObjectiveKind, Problem, Rate, Requirement, Shift,
-    Site, SiteIdx, Skill, SkillIdx, SlaTier, Technician, TierIdx, Time, TravelMatrix, Visit,
+    Clock, Coord, Cost, Eligibility, LocIdx, Objective, ObjectiveKind, Problem, Rate, Requirement,
+    Shift, Site, SiteIdx, Skill, SkillIdx, SlaTier, Technician, TierIdx, Time, TravelMatrix, Visit,
     VisitKind, Window,
 };
 
@@ -562,14 +562,7 @@ fn check_unique<'a>(
     seen
 }
 
-/// Where a location sits: a point on the sphere or in the plane.
-#[derive(Clone, Copy)]
-enum Point {
-    Sphere { lat: f64, lon: f64 },
-    Plane { x: f64, y: f64 },
-}
-
-fn point(loc: &LocationDto, path: &str, issues: &mut Vec<Issue>) -> Option<Point> {
+fn point(loc: &LocationDto, path: &str, issues: &mut Vec<Issue>) -> Option<Coord> {
     let bad = |m: &str| {
         Issue::new(
             "E308",
@@ -581,7 +574,7 @@ fn point(loc: &LocationDto, path: &str, issues: &mut Vec<Issue>) -> Option<Point
     match (loc.lat, loc.lon, loc.x, loc.y) {
         (Some(lat), Some(lon), None, None) => {
             if lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0 {
-                Some(Point::Sphere { lat, lon })
+                Some(Coord::Sphere { lat, lon })
             } else {
                 issues.push(bad("latitude must be within ±90 and longitude within ±180"));
                 None
@@ -589,7 +582,7 @@ fn point(loc: &LocationDto, path: &str, issues: &mut Vec<Issue>) -> Option<Point
         }
         (None, None, Some(x), Some(y)) => {
             if x.is_finite() && y.is_finite() && x.abs() <= 1e5 && y.abs() <= 1e5 {
-                Some(Point::Plane { x, y })
+                Some(Coord::Plane { x, y })
             } else {
                 issues.push(bad("planar coordinates must be finite and within ±10^5 km"));
                 None
@@ -603,13 +596,13 @@ fn point(loc: &LocationDto, path: &str, issues: &mut Vec<Issue>) -> Option<Point
 }
 
 /// Metres between two points (None when one is planar and the other is not).
-fn metres(a: Point, b: Point) -> Option<f64> {
+fn metres(a: Coord, b: Coord) -> Option<f64> {
     use geo::{Distance, Haversine};
     match (a, b) {
-        (Point::Sphere { lat: la, lon: oa }, Point::Sphere { lat: lb, lon: ob }) => {
+        (Coord::Sphere { lat: la, lon: oa }, Coord::Sphere { lat: lb, lon: ob }) => {
             Some(Haversine.distance(geo::Point::new(oa, la), geo::Point::new(ob, lb)))
         }
-        (Point::Plane { x: xa, y: ya }, Point::Plane { x: xb, y: yb }) => {
+        (Coord::Plane { x: xa, y: ya }, Coord::Plane { x: xb, y: yb }) => {
             Some(((xa - xb).hypot(ya - yb)) * 1000.0)
         }
         _ => None,
@@ -694,7 +687,7 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         .collect();
 
     // Locations: technician starts and ends, then sites.
-    let mut points: Vec<Option<Point>> = Vec::new();
+    let mut points: Vec<Option<Coord>> = Vec::new();
     let mut matrix_keys: Vec<String> = Vec::new();
     let mut technicians = Vec::with_capacity(dto.technicians.len());
     for (i, t) in dto.technicians.iter().enumerate() {
@@ -939,6 +932,7 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         visits,
         depot: None,
         travel: travel.unwrap_or_else(|| TravelMatrix::from_fn(0, |_, _| (0, 0))),
+        coords: points,
         objective,
         eligibility,
     })
@@ -949,7 +943,7 @@ const MAX_LEG: f64 = 1e9;
 
 fn travel_matrix(
     b: &mut Builder<'_>,
-    points: &[Option<Point>],
+    points: &[Option<Coord>],
     keys: &[String],
 ) -> Option<TravelMatrix> {
     let t = &b.dto.travel;
@@ -973,7 +967,7 @@ fn travel_matrix(
                 );
                 return None;
             }
-            let pts: Vec<Point> = points.iter().copied().collect::<Option<_>>()?;
+            let pts: Vec<Coord> = points.iter().copied().collect::<Option<_>>()?;
             if pts.windows(2).any(|w| metres(w[0], w[1]).is_none()) {
                 b.issue(
                     "E308",

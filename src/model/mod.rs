@@ -326,6 +326,26 @@ impl Objective {
     }
 }
 
+/// Where a location sits: on the globe (degrees) or in the plane of a benchmark file. Travel
+/// comes from the matrix; coordinates are for maps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Coord {
+    /// Latitude and longitude in degrees.
+    Sphere {
+        /// Latitude.
+        lat: f64,
+        /// Longitude.
+        lon: f64,
+    },
+    /// Planar coordinates.
+    Plane {
+        /// Abscissa.
+        x: f64,
+        /// Ordinate.
+        y: f64,
+    },
+}
+
 /// A complete, validated dispatch problem.
 #[derive(Debug, Clone)]
 pub struct Problem {
@@ -347,6 +367,8 @@ pub struct Problem {
     pub depot: Option<Depot>,
     /// Travel durations and distances between locations.
     pub travel: TravelMatrix,
+    /// Coordinates of each location, where the input gives them.
+    pub coords: Vec<Option<Coord>>,
     /// Objective weights.
     pub objective: Objective,
     /// Which technician may do which visit.

@@ -88,7 +88,7 @@ const DEFAULT_ITERATIONS: u64 = 2000;
 const WARM_START_SHARE: f64 = 0.1;
 
 /// Share of the search budget spent on using fewer technicians when technicians cost to use.
-const FLEET_SHARE: f64 = 0.4;
+const FLEET_SHARE: f64 = 0.25;
 
 /// The search phases and their limits: a fleet phase first when using a technician has a
 /// fixed cost (the hierarchical objective), then the cost phase.

@@ -235,3 +235,111 @@ fn bench_writes_one_checked_row_per_instance_and_seed() {
     assert!(!bad.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn csv_and_geojson_describe_the_same_plan() {
+    let dir = scratch("exports");
+    let (plan, csv, geo) = (
+        dir.join("plan.json"),
+        dir.join("plan.csv"),
+        dir.join("plan.geojson"),
+    );
+    let city = root().join("instances/city.json");
+    let out = fieldsched(&[
+        "solve",
+        city.to_str().unwrap(),
+        "-o",
+        plan.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+        "--geojson",
+        geo.to_str().unwrap(),
+        "--iterations",
+        "100",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let checked = fieldsched(&["check", city.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    let routes = doc["routes"].as_array().unwrap();
+    let served: Vec<&str> = routes
+        .iter()
+        .flat_map(|r| r["visits"].as_array().unwrap())
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    let left = doc["unassigned"].as_array().unwrap().len();
+
+    // CSV: a header, one row per stop in plan order, one per visit left out.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let visit_col = header.iter().position(|&c| c == "visit").unwrap();
+    let start_col = header.iter().position(|&c| c == "start").unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    assert_eq!(rows.len(), served.len() + left);
+    let csv_served: Vec<&str> = rows[..served.len()].iter().map(|r| r[visit_col]).collect();
+    assert_eq!(csv_served, served);
+    let first = &routes[0]["visits"][0];
+    assert_eq!(rows[0][start_col], first["start"].as_str().unwrap());
+
+    // GeoJSON: a line per route from and back to the home, a point per visit and per home.
+    let geo: serde_json::Value = serde_json::from_slice(&std::fs::read(&geo).unwrap()).unwrap();
+    assert_eq!(geo["type"], "FeatureCollection");
+    let features = geo["features"].as_array().unwrap();
+    let of_kind = |k: &'static str| {
+        features
+            .iter()
+            .filter(move |f| f["properties"]["kind"] == k)
+    };
+    assert_eq!(of_kind("route").count(), routes.len());
+    assert_eq!(of_kind("visit").count(), served.len());
+    assert_eq!(of_kind("unassigned").count(), left);
+    let input: serde_json::Value = serde_json::from_slice(&std::fs::read(&city).unwrap()).unwrap();
+    assert_eq!(
+        of_kind("home").count(),
+        input["technicians"].as_array().unwrap().len()
+    );
+    for line in of_kind("route") {
+        let points = line["geometry"]["coordinates"].as_array().unwrap();
+        assert_eq!(
+            points.len(),
+            line["properties"]["stops"].as_u64().unwrap() as usize + 2
+        );
+        let tech = line["properties"]["technician"].as_str().unwrap();
+        let home = of_kind("home")
+            .find(|h| h["properties"]["technician"] == tech)
+            .unwrap();
+        assert_eq!(points[0], home["geometry"]["coordinates"]);
+        for p in points {
+            let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+            assert!(lon.abs() <= 180.0 && lat.abs() <= 90.0, "{p}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn geojson_of_planar_coordinates_is_refused_before_solving() {
+    let Some(solomon) = crate::helpers::shared("solomon") else {
+        return;
+    };
+    let dir = scratch("planar");
+    let (plan, geo) = (dir.join("plan.json"), dir.join("plan.geojson"));
+    let out = fieldsched(&[
+        "solve",
+        solomon.join("C101.txt").to_str().unwrap(),
+        "-o",
+        plan.to_str().unwrap(),
+        "--geojson",
+        geo.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("latitude and longitude"));
+    assert!(!plan.exists() && !geo.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -9,9 +9,9 @@ use crate::bench;
 use crate::error::{Error, Result};
 use crate::generate::{Spec, generate};
 use crate::graph::SkillGraph;
-use crate::io::export;
 use crate::io::plan::{self, Units};
 use crate::io::{self, Format, ObjectiveChoice, ReadOptions};
+use crate::io::{export, report};
 use crate::model::Problem;
 use crate::solution::check::{Report, StatedPlan, check};
 use crate::solver::{self, Cancel, SolverChoice, SolverConfig};
@@ -96,6 +96,19 @@ enum Command {
         /// Also write routes and visits as GeoJSON (needs lat/lon locations).
         #[arg(long)]
         geojson: Option<PathBuf>,
+        /// Also write a self-contained HTML report (Gantt chart, map, key figures).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Write the HTML report of a plan: Gantt chart, map, key figures, visits left out.
+    Report {
+        #[command(flatten)]
+        input: Input,
+        /// The plan file.
+        plan: PathBuf,
+        /// Where to write the page.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Check a plan against its problem: every violation, then the KPIs.
     Check {
@@ -208,6 +221,7 @@ fn run(cli: Cli) -> Result<i32> {
             quiet,
             csv,
             geojson,
+            report: html,
         } => {
             let mut cfg = match &config {
                 Some(path) => {
@@ -251,6 +265,12 @@ fn run(cli: Cli) -> Result<i32> {
             let summary = kpi_summary(&problem, &report, &dto);
             if let Some(path) = &csv {
                 write_atomic(path, export::schedule_csv(&problem, &stated).as_bytes())?;
+            }
+            if let Some(path) = &html {
+                write_atomic(
+                    path,
+                    report::html(&problem, &stated, &report, &dto).as_bytes(),
+                )?;
             }
             if let Some(path) = &geojson {
                 let doc = export::geojson(&problem, &stated)
@@ -305,6 +325,34 @@ fn run(cli: Cli) -> Result<i32> {
                 println!("infeasible: {} violation(s)", report.violations.len());
                 Ok(EXIT_INFEASIBLE)
             }
+        }
+        Command::Report {
+            input,
+            plan: plan_path,
+            output,
+        } => {
+            let problem = input.read()?;
+            let bytes = io::read_bytes(&plan_path)?;
+            let source = plan_path.display().to_string();
+            let stated = plan::read(&bytes, &source, &problem)?;
+            let written: plan::PlanDto = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::Usage(format!("{source}: {e}")))?;
+            let checked = check(&problem, &stated);
+            let mut dto = plan::to_dto(&problem, &Default::default(), &stated, &checked);
+            dto.solver = written.solver;
+            dto.unassigned = written.unassigned;
+            write_atomic(
+                &output,
+                report::html(&problem, &stated, &checked, &dto).as_bytes(),
+            )?;
+            println!("report written to {}", output.display());
+            if !checked.is_feasible() {
+                println!(
+                    "the plan breaks {} constraint(s); the report lists them",
+                    checked.violations.len()
+                );
+            }
+            Ok(0)
         }
         Command::Validate { input } => {
             let problem = input.read()?;

@@ -4,6 +4,7 @@ mod bench;
 pub mod export;
 pub mod native;
 pub mod plan;
+pub mod report;
 pub mod solomon;
 pub mod strsp;
 mod text;

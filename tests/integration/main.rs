@@ -7,4 +7,5 @@ mod helpers;
 mod instances;
 mod malformed;
 mod properties;
+mod report;
 mod watch;

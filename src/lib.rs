@@ -12,6 +12,10 @@
 //! println!("{} routes", plan.routes.len());
 //! # Ok::<(), fieldsched::Error>(())
 //! ```
+//!
+//! A service solves with [`solve_with`] (progress callback, [`Cancel`] token) on a worker thread
+//! and checks every plan with [`check_solution`] before answering; `examples/service.rs` does
+//! exactly that.
 
 pub mod bench;
 pub mod cli;
@@ -27,4 +31,5 @@ pub mod solver;
 pub use error::{Error, Issue, Result};
 pub use model::Problem;
 pub use solution::Solution;
-pub use solver::{SolverConfig, solve};
+pub use solution::check::{check, check_solution};
+pub use solver::{Cancel, Progress, SolverConfig, solve, solve_with};

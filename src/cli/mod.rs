@@ -13,7 +13,7 @@ use crate::io::plan::{self, Units};
 use crate::io::{self, Format, ObjectiveChoice, ReadOptions};
 use crate::io::{export, report};
 use crate::model::Problem;
-use crate::solution::check::{Report, StatedPlan, check};
+use crate::solution::check::{Report, check, check_solution};
 use crate::solver::{self, Cancel, SolverChoice, SolverConfig};
 
 mod progress;
@@ -258,7 +258,7 @@ fn run(cli: Cli) -> Result<i32> {
             let line = ProgressLine::new(cfg.time_limit, !quiet && std::io::stderr().is_terminal());
             let solution = solver::solve_with(&problem, &cfg, &|p| line.show(p), &cancel)?;
             line.clear();
-            let (stated, report) = checked_plan(&problem, &solution)?;
+            let (stated, report) = check_solution(&problem, &solution)?;
             let dto = plan::to_dto(&problem, &solution, &stated, &report);
             let json =
                 serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
@@ -494,27 +494,6 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
-}
-
-/// The stated plan of a solution and the checker's report on it; a plan the checker rejects is
-/// a bug, reported as such.
-pub fn checked_plan(problem: &Problem, solution: &crate::Solution) -> Result<(StatedPlan, Report)> {
-    let stated = StatedPlan::from_solution(problem, solution).map_err(|(r, v)| {
-        Error::Solver(format!("internal error: route {r} is infeasible ({v:?})"))
-    })?;
-    let report = check(problem, &stated);
-    if !report.is_feasible() {
-        let list: Vec<String> = report
-            .violations
-            .iter()
-            .map(|f| format!("[{}] {}", f.code, f.message))
-            .collect();
-        return Err(Error::Solver(format!(
-            "internal error: the plan fails the checker: {}",
-            list.join("; ")
-        )));
-    }
-    Ok((stated, report))
 }
 
 fn kpi_summary(problem: &Problem, report: &Report, dto: &plan::PlanDto) -> String {

@@ -429,3 +429,26 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
         .saturating_add(p.objective.distance.apply(distance));
     k.cost.lateness = k.cost.lateness.saturating_add(lateness);
 }
+/// The stated plan of a solution (times from the reference schedule) and the checker's report
+/// on it; a plan the checker rejects is a solver bug, reported as an error.
+pub fn check_solution(
+    problem: &Problem,
+    solution: &crate::Solution,
+) -> crate::Result<(StatedPlan, Report)> {
+    let stated = StatedPlan::from_solution(problem, solution).map_err(|(r, v)| {
+        crate::Error::Solver(format!("internal error: route {r} is infeasible ({v:?})"))
+    })?;
+    let report = check(problem, &stated);
+    if !report.is_feasible() {
+        let list: Vec<String> = report
+            .violations
+            .iter()
+            .map(|f| format!("[{}] {}", f.code, f.message))
+            .collect();
+        return Err(crate::Error::Solver(format!(
+            "internal error: the plan fails the checker: {}",
+            list.join("; ")
+        )));
+    }
+    Ok((stated, report))
+}

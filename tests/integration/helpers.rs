@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use fieldsched::cli::checked_plan;
 use fieldsched::io::{self, ObjectiveChoice, ReadOptions, plan};
 use fieldsched::solution::check::{Report, check};
 use fieldsched::{Problem, Solution, SolverConfig, solve};
@@ -58,8 +57,8 @@ pub fn solve_and_check(problem: &Problem, config: &SolverConfig) -> (Solution, R
 
 /// Writes the plan as JSON, reads it back and checks it; panics on any violation.
 pub fn check_solution(problem: &Problem, solution: &Solution) -> Report {
-    let (stated, report) =
-        checked_plan(problem, solution).unwrap_or_else(|e| panic!("{}: {e}", problem.name));
+    let (stated, report) = fieldsched::check_solution(problem, solution)
+        .unwrap_or_else(|e| panic!("{}: {e}", problem.name));
     let json = serde_json::to_vec(&plan::to_dto(problem, solution, &stated, &report))
         .expect("plan serialises");
     let reread =

@@ -25,6 +25,7 @@ pub mod graph;
 pub mod io;
 pub mod model;
 pub mod rng;
+pub mod serve;
 pub mod solution;
 pub mod solver;
 

@@ -13,6 +13,7 @@ use crate::io::plan::{self, Units};
 use crate::io::{self, Format, ObjectiveChoice, ReadOptions};
 use crate::io::{export, report};
 use crate::model::Problem;
+use crate::serve;
 use crate::solution::check::{Report, check, check_solution};
 use crate::solver::{self, Cancel, SolverChoice, SolverConfig};
 
@@ -99,6 +100,27 @@ enum Command {
         /// Also write a self-contained HTML report (Gantt chart, map, key figures).
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+    /// Serve the HTTP API (see openapi.json) until Ctrl-C.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// File holding the bearer token (default: the FIELDSCHED_TOKEN environment variable).
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+        /// Jobs solved at once.
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
+        /// Jobs that may wait for a worker (more get 503).
+        #[arg(long, default_value_t = 16)]
+        queue: usize,
+        /// Largest request body in MiB.
+        #[arg(long, default_value_t = 16)]
+        max_body_mib: usize,
+        /// Longest time limit of a job in seconds.
+        #[arg(long, default_value_t = 60.0)]
+        max_time_limit: f64,
     },
     /// Write the HTML report of a plan: Gantt chart, map, key figures, visits left out.
     Report {
@@ -352,6 +374,47 @@ fn run(cli: Cli) -> Result<i32> {
                     checked.violations.len()
                 );
             }
+            Ok(0)
+        }
+        Command::Serve {
+            addr,
+            token_file,
+            workers,
+            queue,
+            max_body_mib,
+            max_time_limit,
+        } => {
+            let token = match &token_file {
+                Some(path) => {
+                    let text = String::from_utf8(io::read_bytes(path)?).map_err(|_| {
+                        Error::Usage(format!("{}: the token is not UTF-8", path.display()))
+                    })?;
+                    Some(text.trim().to_string())
+                }
+                None => std::env::var("FIELDSCHED_TOKEN").ok(),
+            }
+            .filter(|t| !t.is_empty());
+            if workers == 0 || !(max_time_limit.is_finite() && max_time_limit > 0.0) {
+                return Err(Error::Usage(
+                    "workers and the time limit must be positive".into(),
+                ));
+            }
+            let config = serve::ServeConfig {
+                token,
+                workers,
+                queue,
+                max_body: max_body_mib.saturating_mul(1 << 20),
+                max_time_limit,
+                ..serve::ServeConfig::default()
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Usage(format!("cannot start the server runtime: {e}")))?;
+            runtime.block_on(serve::serve(addr, config, |at| {
+                println!("listening on http://{at}");
+                let _ = std::io::stdout().flush();
+            }))?;
             Ok(0)
         }
         Command::Validate { input } => {

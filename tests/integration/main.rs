@@ -8,4 +8,5 @@ mod instances;
 mod malformed;
 mod properties;
 mod report;
+mod service;
 mod watch;

@@ -87,7 +87,9 @@ const DEFAULT_ITERATIONS: u64 = 2000;
 /// Share of the time limit the heuristic may use to warm-start the exact engine.
 const WARM_START_SHARE: f64 = 0.1;
 
-/// Share of the search budget spent on using fewer technicians when technicians cost to use.
+/// Share of the search budget spent on using fewer technicians when technicians cost to use
+/// (Solomon hierarchical, 30 s: 41 of 44 at the BKS count with 0.25 and with 0.4, mean distance
+/// gap 0.96 % against 1.11 %).
 const FLEET_SHARE: f64 = 0.25;
 
 /// The search phases and their limits: a fleet phase first when using a technician has a

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::model::{Coord, LocIdx, Problem, VisitIdx};
 use crate::solution::Stop;
-use crate::solution::check::StatedPlan;
+use crate::solution::check::{StatedPlan, StatedRoute};
 
 use super::plan::Units;
 
@@ -116,19 +116,10 @@ pub fn geojson(problem: &Problem, plan: &StatedPlan) -> Option<Value> {
         Some(Coord::Sphere { lat, lon }) => json!([lon, lat]),
         _ => unreachable!("checked by has_geography"),
     };
-    let depot = problem.depot.as_ref().map(|d| d.loc);
     let mut features = Vec::new();
     for route in &plan.routes {
         let tech = problem.tech(route.tech);
-        let stops = route.stops.iter().filter_map(|s| match s.stop {
-            Stop::Visit(v) => Some(problem.visit(v).loc),
-            Stop::Restock => depot,
-        });
-        let line: Vec<Value> = std::iter::once(tech.start)
-            .chain(stops)
-            .chain(std::iter::once(tech.end))
-            .map(at)
-            .collect();
+        let line: Vec<Value> = route_locations(problem, route).map(at).collect();
         features.push(feature(
             json!({"type": "LineString", "coordinates": line}),
             json!({
@@ -179,6 +170,22 @@ pub fn geojson(problem: &Problem, plan: &StatedPlan) -> Option<Value> {
         ));
     }
     Some(json!({"type": "FeatureCollection", "features": features}))
+}
+
+/// The locations a route passes: the technician's start, each stop, the technician's end.
+pub fn route_locations<'a>(
+    problem: &'a Problem,
+    route: &'a StatedRoute,
+) -> impl Iterator<Item = LocIdx> + 'a {
+    let tech = problem.tech(route.tech);
+    let depot = problem.depot.as_ref().map(|d| d.loc);
+    let stops = route.stops.iter().filter_map(move |s| match s.stop {
+        Stop::Visit(v) => Some(problem.visit(v).loc),
+        Stop::Restock => depot,
+    });
+    std::iter::once(tech.start)
+        .chain(stops)
+        .chain(std::iter::once(tech.end))
 }
 
 fn feature(geometry: Value, properties: Value) -> Value {

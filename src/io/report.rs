@@ -11,6 +11,7 @@ use crate::model::{Clock, Coord, LocIdx, Problem, Time};
 use crate::solution::Stop;
 use crate::solution::check::{Report, StatedPlan, StatedRoute};
 
+use super::export::route_locations;
 use super::plan::{PlanDto, Units};
 
 /// Width of the charts' drawing area, in pixels.
@@ -362,17 +363,9 @@ fn map(page: &mut String, problem: &Problem, plan: &StatedPlan) {
         "<svg id=\"map\" width=\"{WIDTH}\" height=\"{MAP_HEIGHT}\" \
          viewBox=\"0 0 {WIDTH} {MAP_HEIGHT}\" style=\"border:1px solid #ccc\">"
     );
-    let depot = problem.depot.as_ref().map(|d| d.loc);
     for (k, route) in plan.routes.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
-        let tech = problem.tech(route.tech);
-        let stops = route.stops.iter().filter_map(|s| match s.stop {
-            Stop::Visit(v) => Some(problem.visit(v).loc),
-            Stop::Restock => depot,
-        });
-        let line: Vec<String> = std::iter::once(tech.start)
-            .chain(stops)
-            .chain(std::iter::once(tech.end))
+        let line: Vec<String> = route_locations(problem, route)
             .filter_map(at)
             .map(|(x, y)| format!("{x:.1},{y:.1}"))
             .collect();

@@ -1,16 +1,8 @@
 //! The command line end to end: exit codes, files written or not.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::helpers::root;
-
-fn fieldsched(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldsched"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use crate::helpers::{fieldsched, root};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("fieldsched-cli-{}-{name}", std::process::id()));

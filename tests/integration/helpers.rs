@@ -87,3 +87,11 @@ pub fn quick() -> SolverConfig {
         ..SolverConfig::default()
     }
 }
+
+/// Runs the `fieldsched` binary with `args`.
+pub fn fieldsched(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fieldsched"))
+        .args(args)
+        .output()
+        .expect("runs")
+}

@@ -4,14 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::helpers::root;
-
-fn fieldsched(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldsched"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use crate::helpers::{fieldsched, root};
 
 /// Runs headless chromium on `page` with `args`; `None` (and a notice) when it is not installed.
 fn chromium(page: &Path, args: &[&str]) -> Option<std::process::Output> {

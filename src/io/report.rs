@@ -22,6 +22,8 @@ const LABEL: f64 = 170.0;
 const ROW: f64 = 22.0;
 /// Height of the map.
 const MAP_HEIGHT: f64 = 620.0;
+/// Outline colours of late visits, by SLA tier in the order the input lists the tiers.
+const TIER_COLOURS: [&str; 5] = ["#b00000", "#e67e00", "#7b2cbf", "#00838f", "#5d4037"];
 /// Route colours, in turn.
 const PALETTE: [&str; 10] = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -247,8 +249,23 @@ fn gantt(page: &mut String, problem: &Problem, plan: &StatedPlan) {
          <span style=\"background:#e15759\"></span>repair\
          <span style=\"background:#9aa\"></span>travel\
          <span style=\"background:#e4e4e4\"></span>waiting\
-         <span style=\"border:2.5px solid #b00;width:8px;height:8px\"></span>late (SLA)</p>\n\
-         <svg id=\"gantt\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">"
+         &nbsp;&nbsp;late, by SLA tier:"
+    );
+    for (k, tier) in problem.tiers.iter().enumerate() {
+        let colour = TIER_COLOURS[k % TIER_COLOURS.len()];
+        let _ = write!(
+            page,
+            "<span style=\"border:2.5px solid {colour};width:8px;height:8px\"></span>{}",
+            escape(&tier.name)
+        );
+    }
+    let _ = write!(
+        page,
+        "</p>\n<style>{}</style>\n\
+         <svg id=\"gantt\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">",
+        (0..TIER_COLOURS.len())
+            .map(|k| format!(".late-t{k}{{stroke:{}}}", TIER_COLOURS[k]))
+            .collect::<String>()
     );
     let step = tick_step(problem, hi - lo);
     let mut tick = lo.div_euclid(step) * step;
@@ -320,7 +337,11 @@ fn gantt(page: &mut String, problem: &Problem, plan: &StatedPlan) {
                     );
                     let class = match late {
                         0 => visit.kind.name().to_string(),
-                        _ => format!("{} late", visit.kind.name()),
+                        _ => format!(
+                            "{} late late-t{}",
+                            visit.kind.name(),
+                            visit.tier.map_or(0, |t| t.get() % TIER_COLOURS.len())
+                        ),
                     };
                     // A zero-length service still shows as a sliver.
                     bar(t.start, t.end.max(t.start + 1), &class, &escape(&tip));

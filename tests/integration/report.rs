@@ -108,7 +108,18 @@ fn the_city_report_shows_every_route_in_the_gantt_and_the_map() {
         .map(|k| gantt.matches(&format!("<rect class=\"{k}")).count())
         .sum();
     assert_eq!(bars, served);
-    assert_eq!(gantt.matches(" late\"").count() as u64, late);
+    assert_eq!(gantt.matches(" late late-t").count() as u64, late);
+    // Outlined in the colour of their tier (tiers in input order).
+    let input: serde_json::Value = serde_json::from_slice(&std::fs::read(city).unwrap()).unwrap();
+    for (k, tier) in input["sla_tiers"].as_array().unwrap().iter().enumerate() {
+        let name = tier["name"].as_str().unwrap();
+        let late = doc["kpis"]["sla"][name]["late"].as_u64().unwrap();
+        assert_eq!(
+            gantt.matches(&format!("late-t{k}\"")).count() as u64,
+            late,
+            "{name}"
+        );
+    }
     assert_eq!(
         gantt.matches("fill=\"none\" stroke=\"#ccc\"").count(),
         routes.len()

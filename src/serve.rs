@@ -389,17 +389,11 @@ fn describe(service: &Service, id: u64) -> (StatusCode, Value) {
             json!({ "error": { "code": "not_found", "message": format!("no job {id}") } }),
         );
     };
-    let progress = job.progress.map(|p| {
-        json!({
-            "elapsed": p.elapsed, "cost": p.cost, "routes": p.routes,
-            "late": p.late, "unassigned": p.unassigned,
-        })
-    });
     let code = match job.status {
         Status::Done | Status::Cancelled | Status::Failed => StatusCode::OK,
         Status::Queued | Status::Running => StatusCode::ACCEPTED,
     };
-    let mut body = json!({ "id": id.to_string(), "status": job.status, "progress": progress });
+    let mut body = json!({ "id": id.to_string(), "status": job.status, "progress": job.progress });
     if let Some(plan) = &job.plan {
         body["plan"] = plan.clone();
     }

@@ -356,9 +356,8 @@ fn run(cli: Cli) -> Result<i32> {
             let problem = input.read()?;
             let bytes = io::read_bytes(&plan_path)?;
             let source = plan_path.display().to_string();
-            let stated = plan::read(&bytes, &source, &problem)?;
-            let written: plan::PlanDto = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::Usage(format!("{source}: {e}")))?;
+            let written = plan::parse(&bytes, &source)?;
+            let stated = plan::resolve(&written, &source, &problem)?;
             let checked = check(&problem, &stated);
             let mut dto = plan::to_dto(&problem, &Default::default(), &stated, &checked);
             dto.solver = written.solver;

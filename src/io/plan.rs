@@ -312,20 +312,30 @@ fn solver_dto(problem: &Problem, s: &SolverInfo) -> SolverDto {
 
 /// Reads a plan file against its problem, resolving ids; every unknown id or bad time is reported.
 pub fn read(bytes: &[u8], source: &str, problem: &Problem) -> Result<StatedPlan> {
-    let dto: PlanDto =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
-            .map_err(|e| {
-                let path = e.path().to_string();
-                Error::invalid(
-                    source,
-                    vec![Issue::new(
-                        "E106",
-                        format!("$.{path}"),
-                        format!("not a plan: {}", e.into_inner()),
-                        "a plan is what `fieldsched solve` writes",
-                    )],
-                )
-            })?;
+    resolve(&parse(bytes, source)?, source, problem)
+}
+
+/// Parses a plan file without resolving its ids.
+pub fn parse(bytes: &[u8], source: &str) -> Result<PlanDto> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(
+        |e| {
+            let path = e.path().to_string();
+            Error::invalid(
+                source,
+                vec![Issue::new(
+                    "E106",
+                    format!("$.{path}"),
+                    format!("not a plan: {}", e.into_inner()),
+                    "a plan is what `fieldsched solve` writes",
+                )],
+            )
+        },
+    )
+}
+
+/// Resolves a parsed plan (`dto`, read from `source`) against its problem; every unknown id or
+/// bad time is reported.
+pub fn resolve(dto: &PlanDto, source: &str, problem: &Problem) -> Result<StatedPlan> {
     let u = Units::new(problem);
     let techs: HashMap<&str, TechIdx> = problem
         .technicians
@@ -423,6 +433,7 @@ pub fn read(bytes: &[u8], source: &str, problem: &Problem) -> Result<StatedPlan>
         unassigned,
         cost: dto
             .kpis
+            .as_ref()
             .map(|k| k.cost * scale)
             .filter(|c| c.is_finite() && c.abs() < 9e18)
             .map(|c| c.round() as Cost),

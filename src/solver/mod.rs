@@ -147,7 +147,7 @@ impl Cancel {
 }
 
 /// How a running solve is doing, reported a few times a second by the heuristic's search.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Progress {
     /// Seconds since the solve started.
     pub elapsed: f64,

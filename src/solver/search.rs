@@ -34,7 +34,6 @@ use crate::rng::Rng;
 use crate::solution::cost::leave_out_cost;
 
 use super::Cancel;
-
 use super::construct::{Slot, insert_cheapest, regret_insert, routing_cost, slots_cost};
 use super::local;
 

@@ -475,3 +475,75 @@ fn recreate(
     }
     plan.left.sort_unstable();
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::generate::{Spec, generate};
+    use crate::solution::check::{StatedPlan, check};
+    use crate::solver::construct;
+    use crate::solver::fixture::{random_solomon, with_sla};
+
+    /// Searches `problem` briefly and returns the tracked plan with the checker's total cost of it.
+    fn searched(problem: &Problem, seed: u64, islands: usize) -> (Plan, Cost) {
+        let mut slots = construct::empty_slots(problem);
+        let left =
+            construct::regret_insertion(problem, &mut slots, problem.visit_indices().collect());
+        let start = Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
+        let limits = Limits {
+            iterations: 60,
+            deadline: None,
+        };
+        let watch = Watch {
+            report: &|_| {},
+            cancel: &Cancel::new(),
+        };
+        let phases = [(Phase::Fleet, limits), (Phase::Cost, limits)];
+        let best = search(problem, start, seed, islands, &phases, watch);
+        let mut stated = StatedPlan::from_solution(
+            problem,
+            &crate::Solution {
+                routes: construct::routes(&best.slots),
+                ..crate::Solution::default()
+            },
+        )
+        .expect("every route of the search is feasible");
+        stated.unassigned = best
+            .left
+            .iter()
+            .map(|&v| (v, crate::solution::Reason::NoRoom))
+            .collect();
+        stated.cost = None;
+        let report = check(problem, &stated);
+        assert!(report.is_feasible(), "{:?}", report.violations);
+        (best, report.kpis.cost.total())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// The cost the search tracks move by move is the checker's cost of the plan it returns.
+        #[test]
+        fn tracked_cost_is_the_checked_cost(
+            seed in any::<u64>(), customers in 1usize..40, sla in any::<bool>(), islands in 1usize..3
+        ) {
+            let problem = random_solomon(seed, customers, 60);
+            let problem = if sla { with_sla(problem, seed) } else { problem };
+            let (plan, checked) = searched(&problem, seed, islands);
+            prop_assert_eq!(plan.cost, checked);
+        }
+
+        /// The same on field-service problems: levels, tiers, several days, fixed and working costs.
+        #[test]
+        fn tracked_cost_is_the_checked_cost_in_the_field(
+            seed in any::<u64>(), visits in 1usize..40, technicians in 1usize..5, days in 1usize..3
+        ) {
+            let dto = generate(Spec { visits, technicians, days, seed });
+            let problem = crate::io::native::to_problem(&dto, "generated").expect("valid");
+            let (plan, checked) = searched(&problem, seed, 1);
+            prop_assert_eq!(plan.cost, checked);
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! catches a broken plan.
 
 use fieldsched::generate::{Spec, generate};
-use fieldsched::io::native;
+use fieldsched::io::{native, plan};
 use fieldsched::solution::Stop;
 use fieldsched::solution::check::{StatedPlan, check};
 use proptest::prelude::*;
@@ -17,6 +17,12 @@ fn problem(visits: usize, technicians: usize, days: usize, seed: u64) -> fieldsc
         seed,
     });
     native::to_problem(&dto, "generated").expect("generated problems are valid")
+}
+
+/// The plan file of a solved problem.
+fn plan_file(problem: &fieldsched::Problem, solution: &fieldsched::Solution) -> plan::PlanDto {
+    let (stated, report) = fieldsched::check_solution(problem, solution).expect("feasible");
+    plan::to_dto(problem, solution, &stated, &report)
 }
 
 proptest! {
@@ -59,5 +65,31 @@ proptest! {
         stop.time.start = open - 3600;
         let report = check(&p, &stated);
         prop_assert!(report.violations.iter().any(|f| f.code == "window"));
+    }
+
+    #[test]
+    fn removing_a_visit_keeps_the_plan_feasible(
+        visits in 1usize..25, technicians in 1usize..4, days in 1usize..3, seed in any::<u64>(),
+        pick in any::<prop::sample::Index>()
+    ) {
+        let spec = Spec { visits, technicians, days, seed };
+        let p = native::to_problem(&generate(spec), "generated").expect("valid");
+        let (solution, _) = solve_and_check(&p, &quick());
+        let mut file = plan_file(&p, &solution);
+        // Take one visit, served or left out, out of the problem and out of its plan.
+        let mut dto = generate(spec);
+        let gone = dto.visits.remove(pick.index(visits)).id;
+        for route in &mut file.routes {
+            route.visits.retain(|stop| stop.id != gone);
+        }
+        file.routes.retain(|route| !route.visits.is_empty());
+        file.unassigned.retain(|u| u.id != gone);
+        file.kpis = None;
+        let smaller = native::to_problem(&dto, "generated").expect("still valid");
+        let json = serde_json::to_vec(&file).expect("serialises");
+        let stated = plan::read(&json, "plan", &smaller).expect("the plan still reads");
+        let report = check(&smaller, &stated);
+        prop_assert!(report.is_feasible(), "without {}: {:?}", gone, report.violations);
+        prop_assert_eq!(report.kpis.visits_assigned + report.kpis.visits_unassigned, visits - 1);
     }
 }

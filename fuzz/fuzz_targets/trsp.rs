@@ -1,0 +1,16 @@
+#![no_main]
+//! The Pillac TRSP reader, under both objectives it supports.
+
+#[path = "common.rs"]
+mod common;
+
+use fieldsched::model::ObjectiveKind;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    for objective in [ObjectiveKind::Duration, ObjectiveKind::Distance] {
+        if let Ok(problem) = fieldsched::io::trsp::read(data, "fuzz.txt", objective) {
+            common::solve_if_small(&problem);
+        }
+    }
+});

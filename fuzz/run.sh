@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Short fuzz run of every target: `fuzz/run.sh [SECONDS_PER_TARGET]` (default 60).
+# Seeds each corpus from the bundled instances and, when present, ../shared/instances; keeps the
+# corpora in fuzz/corpus and any crashing input in fuzz/artifacts (both git-ignored). A crash makes
+# the script exit non-zero; copy the input into tests/fuzz/<target>/ once it is fixed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+shared=../shared/instances
+corpus=fuzz/corpus
+
+seed() { # seed TARGET FILE...
+    mkdir -p "$corpus/$1"
+    local target="$1"; shift
+    for f in "$@"; do [ -f "$f" ] && cp "$f" "$corpus/$target/$(basename "$f")"; done
+    cp tests/fuzz/"$target"/* "$corpus/$target/" 2>/dev/null || true
+}
+
+seed native instances/*.json
+seed solomon "$shared"/solomon/C101.txt "$shared"/solomon/R211.txt "$shared"/solomon/RC105.txt
+seed trsp "$shared"/trsp_pillac/C101.100_25-5-5-5.txt "$shared"/trsp_pillac/R204.100_25-5-5-5.txt
+mkdir -p "$corpus/strsp"
+for name in C101_5x4_noTeam R101_5x4_Team; do
+    kind="${name##*_}"
+    tasks="$shared/strsp_kovacs/tasks_$kind/$name.txt"
+    techs="$shared/strsp_kovacs/technicians_$kind/technicians_$name.txt"
+    if [ -f "$tasks" ] && [ -f "$techs" ]; then
+        { cat "$tasks"; printf '\0'; cat "$techs"; } > "$corpus/strsp/$name"
+    fi
+done
+seed strsp
+mkdir -p "$corpus/plan"
+cargo run --release --quiet -- solve instances/tiny.json -o "$corpus/plan/tiny.plan.json" --quiet --iterations 200
+seed plan
+
+status=0
+for target in native solomon trsp strsp plan; do
+    echo "== $target: ${seconds}s"
+    cargo +nightly fuzz run -O "$target" "$corpus/$target" -- \
+        -max_total_time="$seconds" -max_len=262144 -print_final_stats=1 || status=1
+done
+exit $status

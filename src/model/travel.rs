@@ -1,5 +1,7 @@
 //! The flat travel matrix: durations and distances between locations.
 
+use rayon::prelude::*;
+
 use super::LocIdx;
 
 /// Row-major `n × n` travel durations and distances in ticks (`i32` storage keeps 10 000
@@ -12,19 +14,25 @@ pub struct TravelMatrix {
 }
 
 impl TravelMatrix {
-    /// Builds the matrix from a function giving (duration, distance) for each pair.
+    /// Builds the matrix from a function giving (duration, distance) for each pair, rows in
+    /// parallel.
     ///
     /// Values are clamped to `i32::MAX`; readers reject inputs that would reach it.
-    pub fn from_fn(n: usize, mut f: impl FnMut(usize, usize) -> (i64, i64)) -> Self {
-        let mut durations = Vec::with_capacity(n * n);
-        let mut distances = Vec::with_capacity(n * n);
-        for i in 0..n {
-            for j in 0..n {
-                let (t, d) = if i == j { (0, 0) } else { f(i, j) };
-                durations.push(t.clamp(0, i32::MAX as i64) as i32);
-                distances.push(d.clamp(0, i32::MAX as i64) as i32);
-            }
-        }
+    pub fn from_fn(n: usize, f: impl Fn(usize, usize) -> (i64, i64) + Sync) -> Self {
+        let clamp = |x: i64| x.clamp(0, i32::MAX as i64) as i32;
+        let mut durations = vec![0; n * n];
+        let mut distances = vec![0; n * n];
+        durations
+            .par_chunks_mut(n.max(1))
+            .zip(distances.par_chunks_mut(n.max(1)))
+            .enumerate()
+            .for_each(|(i, (times, lengths))| {
+                for j in (0..n).filter(|&j| j != i) {
+                    let (t, d) = f(i, j);
+                    times[j] = clamp(t);
+                    lengths[j] = clamp(d);
+                }
+            });
         TravelMatrix {
             n,
             durations,

@@ -2,6 +2,8 @@
 //! if it had to take its second best, over the routes of eligible technicians, respecting every
 //! hard constraint through the reference schedule.
 
+use std::time::Instant;
+
 use rayon::prelude::*;
 
 use crate::model::{Cost, Problem, TechIdx, Time, VisitIdx};
@@ -459,12 +461,15 @@ impl Slot {
 
 /// Inserts `pending` visits into `slots` by regret-2 insertion, over the routes of eligible
 /// technicians; returns the visits left out with their reasons.
+///
+/// Past `deadline`, the rest is placed greedily.
 pub fn regret_insertion(
     problem: &Problem,
     slots: &mut [Slot],
     pending: Vec<VisitIdx>,
+    deadline: Option<Instant>,
 ) -> Vec<Unassigned> {
-    let mut unassigned: Vec<Unassigned> = regret_insert(problem, slots, pending, true)
+    let mut unassigned: Vec<Unassigned> = regret_insert(problem, slots, pending, true, deadline)
         .into_iter()
         .map(|(v, has_place)| leave_out(problem, v, has_place))
         .collect();
@@ -472,42 +477,185 @@ pub fn regret_insertion(
     unassigned
 }
 
+/// Tables of more placements than this restrict each visit to the shifts of its
+/// [`NEAREST_TECHNICIANS`] nearest technicians.
+const DENSE_TABLE: usize = 1 << 22;
+
+/// How many technicians, nearest by home, a visit considers first in a large table.
+const NEAREST_TECHNICIANS: usize = 50;
+
+/// The placements of one pending visit in its candidate slots, with its two cheapest kept up to
+/// date.
+struct Row {
+    /// Candidate slots, sorted; `None` for every slot.
+    slots: Option<Vec<usize>>,
+    /// Placement per candidate slot.
+    places: Vec<Option<Placement>>,
+    /// Cheapest and second cheapest placement as (delta, slot), ties to the lower slot.
+    best: [Option<(Cost, usize)>; 2],
+}
+
+impl Row {
+    /// The row over the candidate `slots` that take the visit now (a slot that does not take
+    /// it will not later, when it holds more visits).
+    fn restricted(slots: &[usize], place: impl Fn(usize) -> Option<Placement>) -> Self {
+        let (slots, places) = slots
+            .iter()
+            .filter_map(|&s| place(s).map(|p| (s, Some(p))))
+            .unzip();
+        Row::ranked(Some(slots), places)
+    }
+
+    /// The row over every slot.
+    fn full(count: usize, place: impl Fn(usize) -> Option<Placement>) -> Self {
+        Row::ranked(None, (0..count).map(place).collect())
+    }
+
+    fn ranked(slots: Option<Vec<usize>>, places: Vec<Option<Placement>>) -> Self {
+        let mut row = Row {
+            slots,
+            places,
+            best: [None; 2],
+        };
+        row.rank();
+        row
+    }
+
+    /// Where slot `s` sits in `places`, if it is a candidate.
+    fn column(&self, s: usize) -> Option<usize> {
+        match &self.slots {
+            Some(slots) => slots.binary_search(&s).ok(),
+            None => Some(s),
+        }
+    }
+
+    /// The slot of column `k`.
+    fn slot(&self, k: usize) -> usize {
+        self.slots.as_ref().map_or(k, |slots| slots[k])
+    }
+
+    /// Finds the two cheapest placements from scratch.
+    fn rank(&mut self) {
+        self.best = [None; 2];
+        for k in 0..self.places.len() {
+            if let Some(p) = self.places[k] {
+                let entry = (p.delta, self.slot(k));
+                offer(&mut self.best, entry);
+            }
+        }
+    }
+
+    /// The placement in slot `s`, if it is a candidate and takes the visit.
+    fn get(&self, s: usize) -> Option<Placement> {
+        self.column(s).and_then(|k| self.places[k])
+    }
+
+    /// Replaces the placement in candidate slot `s`; ranks again only when a kept one changed.
+    fn update(&mut self, s: usize, place: impl FnOnce() -> Option<Placement>) {
+        let Some(k) = self.column(s) else { return };
+        let place = place();
+        self.places[k] = place;
+        if self.best.iter().flatten().any(|&(_, b)| b == s) {
+            self.rank();
+        } else if let Some(p) = place {
+            offer(&mut self.best, (p.delta, s));
+        }
+    }
+}
+
+/// The candidate slots of each of `pending`: every slot (`None`) unless the table would be
+/// large, then the shifts of the visit's nearest eligible technicians by home.
+fn candidates(problem: &Problem, slots: &[Slot], pending: &[VisitIdx]) -> Vec<Option<Vec<usize>>> {
+    if pending.len().saturating_mul(slots.len()) <= DENSE_TABLE
+        || problem.technicians.len() <= NEAREST_TECHNICIANS
+    {
+        return vec![None; pending.len()];
+    }
+    let mut of_tech = vec![Vec::new(); problem.technicians.len()];
+    for (s, slot) in slots.iter().enumerate() {
+        of_tech[slot.tech.get()].push(s);
+    }
+    pending
+        .par_iter()
+        .map(|&v| {
+            let at = problem.visit(v).loc;
+            let mut near: Vec<(Time, TechIdx)> = problem
+                .tech_indices()
+                .filter(|&t| problem.is_eligible(t, v))
+                .map(|t| {
+                    let tech = problem.tech(t);
+                    let trip =
+                        problem.travel.time(tech.start, at) + problem.travel.time(at, tech.end);
+                    (trip, t)
+                })
+                .collect();
+            if near.len() > NEAREST_TECHNICIANS {
+                near.select_nth_unstable(NEAREST_TECHNICIANS);
+                near.truncate(NEAREST_TECHNICIANS);
+            }
+            let mut mine: Vec<usize> = near
+                .iter()
+                .flat_map(|&(_, t)| of_tech[t.get()].iter().copied())
+                .collect();
+            mine.sort_unstable();
+            Some(mine)
+        })
+        .collect()
+}
+
+/// Takes `entry` among the two cheapest of `best` if it beats one of them.
+fn offer(best: &mut [Option<(Cost, usize)>; 2], entry: (Cost, usize)) {
+    if best[0].is_none_or(|b| entry < b) {
+        *best = [Some(entry), best[0]];
+    } else if best[1].is_none_or(|b| entry < b) {
+        best[1] = Some(entry);
+    }
+}
+
 /// Inserts `pending` visits into `slots` by regret-2 insertion (into the routes already in use
 /// only, unless `open_routes`); returns the visits left out, each with whether it had a place
 /// that cost more than leaving it out.
+///
+/// Past `deadline`, the visits still pending go greedily to their cheapest place instead.
 pub fn regret_insert(
     problem: &Problem,
     slots: &mut [Slot],
     mut pending: Vec<VisitIdx>,
     open_routes: bool,
+    deadline: Option<Instant>,
 ) -> Vec<(VisitIdx, bool)> {
     let place = |slot: &Slot, v: VisitIdx| {
         (open_routes || !slot.stops.is_empty())
             .then(|| best_placement(problem, slot, v))
             .flatten()
     };
-    // table[i][s]: best placement of pending[i] in slot s.
-    let mut table: Vec<Vec<Option<Placement>>> = pending
-        .par_iter()
-        .map(|&v| slots.iter().map(|slot| place(slot, v)).collect())
+    // table[i]: placements of pending[i] in its candidate slots.
+    let mut table: Vec<Row> = candidates(problem, slots, &pending)
+        .into_par_iter()
+        .zip(pending.par_iter())
+        .map(|(mine, &v)| match mine {
+            Some(mine) => Row::restricted(&mine, |s| place(&slots[s], v)),
+            None => Row::full(slots.len(), |s| place(&slots[s], v)),
+        })
         .collect();
     let mut unassigned = Vec::new();
     loop {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            unassigned.extend(finish_greedy(problem, slots, pending, table, place));
+
+            return unassigned;
+        }
         // Pick the visit of highest regret; set aside those that fit nowhere any more.
         let mut choice: Option<(usize, VisitIdx, Cost, Cost)> = None; // (index, visit, regret, best delta)
         let mut i = 0;
         while i < pending.len() {
             let v = pending[i];
-            let (mut first, mut second) = (None::<Cost>, None::<Cost>);
-            for p in table[i].iter().flatten() {
-                if first.is_none_or(|f| p.delta < f) {
-                    second = first;
-                    first = Some(p.delta);
-                } else if second.is_none_or(|s| p.delta < s) {
-                    second = Some(p.delta);
-                }
+            if table[i].best[0].is_none() && table[i].slots.is_some() {
+                // None of its nearest technicians takes it any more: look at every slot.
+                table[i] = Row::full(slots.len(), |s| place(&slots[s], v));
             }
-            let Some(best) = first else {
+            let [first, second] = table[i].best;
+            let Some((best, _)) = first else {
                 pending.swap_remove(i);
                 table.swap_remove(i);
                 unassigned.push((v, false));
@@ -518,7 +666,7 @@ pub fn regret_insert(
             if leave.is_some_and(|pen| best >= pen) {
                 continue;
             }
-            let alternative = [second, leave]
+            let alternative = [second.map(|(d, _)| d), leave]
                 .into_iter()
                 .flatten()
                 .min()
@@ -534,23 +682,62 @@ pub fn regret_insert(
         }
         // Removals during the scan only touch positions not yet scanned, so `i` still holds `v`.
         let Some((i, v, _, _)) = choice else { break };
-        let (s, placement) = table[i]
-            .iter()
-            .enumerate()
-            .filter_map(|(s, p)| p.map(|p| (s, p)))
-            .min_by_key(|&(s, p)| (p.delta, s))
-            .unwrap_or_else(|| unreachable!("a chosen visit has a placement"));
-        slots[s].insert(problem, v, placement);
+        let row = table.swap_remove(i);
         pending.swap_remove(i);
-        table.swap_remove(i);
+        let s = row.best[0]
+            .unwrap_or_else(|| unreachable!("a chosen visit has a placement"))
+            .1;
+        let placement = row
+            .get(s)
+            .unwrap_or_else(|| unreachable!("ranked placements exist"));
+        slots[s].insert(problem, v, placement);
         let slot = &slots[s];
-        let fresh: Vec<Option<Placement>> = pending.par_iter().map(|&w| place(slot, w)).collect();
-        for (row, p) in table.iter_mut().zip(fresh) {
-            row[s] = p;
-        }
+        pending
+            .par_iter()
+            .zip(table.par_iter_mut())
+            .for_each(|(&w, row)| row.update(s, || place(slot, w)));
     }
     unassigned.extend(pending.into_iter().map(|v| (v, true)));
     unassigned
+}
+
+/// Places each pending visit at the cheaper of its two best slots as they are now (over all
+/// slots only when neither takes it any more), in order, without regrets; returns those left out
+/// as [`regret_insert`] does.
+fn finish_greedy(
+    problem: &Problem,
+    slots: &mut [Slot],
+    pending: Vec<VisitIdx>,
+    table: Vec<Row>,
+    place: impl Fn(&Slot, VisitIdx) -> Option<Placement>,
+) -> Vec<(VisitIdx, bool)> {
+    let mut left = Vec::new();
+    for (v, row) in pending.into_iter().zip(table) {
+        if row.best[0].is_none() {
+            left.push((v, false));
+            continue;
+        }
+        let fresh = |s: usize| place(&slots[s], v).map(|p| (p.delta, s, p));
+        let best = row
+            .best
+            .iter()
+            .flatten()
+            .filter_map(|&(_, s)| fresh(s))
+            .min_by_key(|&(delta, s, _)| (delta, s))
+            .or_else(|| {
+                (0..slots.len())
+                    .filter_map(fresh)
+                    .min_by_key(|&(delta, s, _)| (delta, s))
+            });
+        match best {
+            None => left.push((v, false)),
+            Some((delta, _, _)) if problem.visit(v).penalty.is_some_and(|pen| delta >= pen) => {
+                left.push((v, true))
+            }
+            Some((_, s, placement)) => slots[s].insert(problem, v, placement),
+        }
+    }
+    left
 }
 
 /// A visit left out: `has_place` when it could still be placed but costs more than its penalty.

@@ -36,9 +36,16 @@ const GRANULAR: usize = 20;
 /// Longest string a move carries.
 const STRING: usize = 3;
 
-/// The `k` nearest other visits of every visit (travel both ways), nearest first.
+/// The `k` nearest other visits of every visit (travel both ways), nearest first: the nearest
+/// by travel both ways among the `2k` nearest by travel out (one matrix row, read in order).
 pub fn neighbours(problem: &Problem, k: usize) -> Vec<Vec<VisitIdx>> {
     let visits: Vec<VisitIdx> = problem.visit_indices().collect();
+    let nearest = |near: &mut Vec<(i64, VisitIdx)>, k: usize| {
+        if k < near.len() {
+            near.select_nth_unstable(k);
+            near.truncate(k);
+        }
+    };
     visits
         .par_iter()
         .map(|&v| {
@@ -46,17 +53,13 @@ pub fn neighbours(problem: &Problem, k: usize) -> Vec<Vec<VisitIdx>> {
             let mut near: Vec<(i64, VisitIdx)> = visits
                 .iter()
                 .filter(|&&w| w != v)
-                .map(|&w| {
-                    let there = problem.visit(w).loc;
-                    let t = problem.travel.time(at, there) + problem.travel.time(there, at);
-                    (t, w)
-                })
+                .map(|&w| (problem.travel.time(at, problem.visit(w).loc), w))
                 .collect();
-            let k = k.min(near.len());
-            if k < near.len() {
-                near.select_nth_unstable(k);
-                near.truncate(k);
+            nearest(&mut near, 2 * k);
+            for (t, w) in &mut near {
+                *t += problem.travel.time(problem.visit(*w).loc, at);
             }
+            nearest(&mut near, k);
             near.sort_unstable();
             near.into_iter().map(|(_, w)| w).collect()
         })
@@ -267,13 +270,15 @@ fn improving_move(
     }
 }
 
-/// Applies improving moves to the routes of simple visits in `slots` until none is left;
-/// returns whether the cost went down. `neighbours[v]` lists the visits nearest to `v`.
+/// Applies improving moves to the routes of simple visits in `slots` until none is left or
+/// `stop` says so; returns whether the cost went down. `neighbours[v]` lists the visits nearest
+/// to `v`.
 pub fn improve(
     problem: &Problem,
     neighbours: &[Vec<VisitIdx>],
     slots: &mut [Slot],
     rng: &mut Rng,
+    stop: &dyn Fn() -> bool,
 ) -> bool {
     let mut routes = vec![Vec::new(); slots.len()];
     let mut place = vec![None; problem.visits.len()];
@@ -294,6 +299,9 @@ pub fn improve(
     loop {
         let mut moved = false;
         for &u in &order {
+            if stop() {
+                return improved || moved;
+            }
             for &v in neighbours[u.get()].iter().take(GRANULAR) {
                 let (Some(pu), Some(pv)) = (place[u.get()], place[v.get()]) else {
                     continue;
@@ -344,10 +352,15 @@ mod tests {
                 _ => random_solomon(seed, 40, 100),
             };
             let mut slots = empty_slots(&problem);
-            let left = regret_insertion(&problem, &mut slots, problem.visit_indices().collect());
+            let left = regret_insertion(
+                &problem,
+                &mut slots,
+                problem.visit_indices().collect(),
+                None,
+            );
             let (visits, before) = (served(&slots), slots_cost(&slots));
             let near = neighbours(&problem, GRANULAR);
-            let improved = improve(&problem, &near, &mut slots, &mut Rng::new(seed));
+            let improved = improve(&problem, &near, &mut slots, &mut Rng::new(seed), &|| false);
             assert_eq!(served(&slots), visits, "seed {seed}");
             let solution = Solution {
                 routes: routes(&slots),

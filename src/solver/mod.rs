@@ -191,9 +191,6 @@ pub fn solve_with(
         .build()
         .map_err(|e| Error::Solver(format!("cannot start {} threads: {e}", config.threads)))?;
     let mut solution = pool.install(|| {
-        let mut slots = construct::empty_slots(problem);
-        let left =
-            construct::regret_insertion(problem, &mut slots, problem.visit_indices().collect());
         let deadline = config
             .time_limit
             .map(|t| started + Duration::from_secs_f64(t));
@@ -207,6 +204,9 @@ pub fn solve_with(
             (true, Some(t)) => Some(started + Duration::from_secs_f64(t * WARM_START_SHARE)),
             _ => deadline,
         };
+        let mut slots = construct::empty_slots(problem);
+        let all = problem.visit_indices().collect();
+        let left = construct::regret_insertion(problem, &mut slots, all, deadline);
         let plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
         let phases = phases(problem, started, iterations, deadline);
         let report = |plan: &search::Plan| progress(&describe(problem, plan, started));
@@ -217,7 +217,7 @@ pub fn solve_with(
         let best = search::search(problem, plan, config.seed, config.threads, &phases, watch);
         let mut slots = best.slots;
         // What is still left out gets its reason (and one more chance to fit).
-        let unassigned = construct::regret_insertion(problem, &mut slots, best.left);
+        let unassigned = construct::regret_insertion(problem, &mut slots, best.left, deadline);
         let start = Solution {
             routes: construct::routes(&slots),
             unassigned,

@@ -218,6 +218,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
         context.neighbours,
         &mut start.slots,
         &mut Rng::new(seed),
+        &|| context.out_of_time(),
     ) {
         start.cost = start.total(problem);
     }
@@ -309,6 +310,7 @@ impl Island {
                         context.neighbours,
                         &mut trial.slots,
                         &mut self.rng,
+                        &|| context.out_of_time(),
                     ) {
                         trial.cost = trial.total(context.problem);
                     }
@@ -464,7 +466,7 @@ fn recreate(
         }),
     }
     if regret {
-        let left = regret_insert(problem, &mut plan.slots, pending, open_routes);
+        let left = regret_insert(problem, &mut plan.slots, pending, open_routes, None);
         plan.left.extend(left.into_iter().map(|(v, _)| v));
     } else {
         for v in pending {
@@ -489,8 +491,12 @@ mod tests {
     /// Searches `problem` briefly and returns the tracked plan with the checker's total cost of it.
     fn searched(problem: &Problem, seed: u64, islands: usize) -> (Plan, Cost) {
         let mut slots = construct::empty_slots(problem);
-        let left =
-            construct::regret_insertion(problem, &mut slots, problem.visit_indices().collect());
+        let left = construct::regret_insertion(
+            problem,
+            &mut slots,
+            problem.visit_indices().collect(),
+            None,
+        );
         let start = Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
         let limits = Limits {
             iterations: 60,

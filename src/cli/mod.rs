@@ -206,6 +206,9 @@ pub const EXIT_INTERNAL: i32 = 4;
 /// Exit code of a solve stopped by Ctrl-C (after writing its best plan).
 pub const EXIT_INTERRUPTED: i32 = 130;
 
+/// The least search time `solve` leaves itself when reading used up the time limit.
+const MIN_SEARCH_TIME: f64 = 0.05;
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -270,7 +273,12 @@ fn run(cli: Cli) -> Result<i32> {
                 }
                 handler.cancel();
             });
+            // The time limit bounds the whole command: reading comes off the search's share.
+            let begun = std::time::Instant::now();
             let problem = input.read()?;
+            let asked = cfg.time_limit;
+            cfg.time_limit =
+                asked.map(|t| (t - begun.elapsed().as_secs_f64()).max(MIN_SEARCH_TIME));
             if geojson.is_some() && !export::has_geography(&problem) {
                 return Err(Error::Usage(format!(
                     "--geojson needs latitude and longitude for every location; {} has other coordinates",
@@ -278,7 +286,8 @@ fn run(cli: Cli) -> Result<i32> {
                 )));
             }
             let line = ProgressLine::new(cfg.time_limit, !quiet && std::io::stderr().is_terminal());
-            let solution = solver::solve_with(&problem, &cfg, &|p| line.show(p), &cancel)?;
+            let mut solution = solver::solve_with(&problem, &cfg, &|p| line.show(p), &cancel)?;
+            solution.solver.time_limit = asked;
             line.clear();
             let (stated, report) = check_solution(&problem, &solution)?;
             let dto = plan::to_dto(&problem, &solution, &stated, &report);

@@ -1,14 +1,20 @@
-//! What every reader target does with a problem it accepted: solve it briefly and check the plan,
-//! so inputs that are valid but odd reach the solver and the checker too.
+#![allow(dead_code)] // each target calls one of these
+//! What each fuzz target does with its input, shared with the replay of found inputs in
+//! `tests/integration/fuzz.rs`. A reader that accepts a small problem also solves it briefly and
+//! checks the plan, so inputs that are valid but odd reach the solver and the checker too.
 
+use std::sync::OnceLock;
+
+use fieldsched::model::ObjectiveKind;
 use fieldsched::solver::SolverChoice;
-use fieldsched::{Problem, SolverConfig, check_solution, solve};
+use fieldsched::{Problem, Result, SolverConfig, check_solution, solve};
 
 /// Problems larger than this are only read (solving them would slow the fuzzer down).
 const SOLVE_UP_TO: usize = 30;
 
 /// Solves a small accepted problem with a short heuristic run; any failure is a crash.
-pub fn solve_if_small(problem: &Problem) {
+fn solve_if_small(problem: Result<Problem>) {
+    let Ok(problem) = problem else { return };
     if problem.visits.len() > SOLVE_UP_TO || problem.technicians.len() > SOLVE_UP_TO {
         return;
     }
@@ -17,6 +23,50 @@ pub fn solve_if_small(problem: &Problem) {
         solver: SolverChoice::Heuristic,
         ..SolverConfig::default()
     };
-    let solution = solve(problem, &config).expect("a valid problem solves");
-    check_solution(problem, &solution).expect("the plan passes the checker");
+    let solution = solve(&problem, &config).expect("a valid problem solves");
+    check_solution(&problem, &solution).expect("the plan passes the checker");
+}
+
+/// The native JSON reader.
+pub fn native(data: &[u8]) {
+    solve_if_small(fieldsched::io::native::read(data, "fuzz.json"));
+}
+
+/// The Solomon / Gehring–Homberger reader, under both objectives it supports.
+pub fn solomon(data: &[u8]) {
+    for objective in [ObjectiveKind::Hierarchical, ObjectiveKind::Distance] {
+        solve_if_small(fieldsched::io::solomon::read(data, "fuzz.txt", objective));
+    }
+}
+
+/// The Pillac TRSP reader, under both objectives it supports.
+pub fn trsp(data: &[u8]) {
+    for objective in [ObjectiveKind::Duration, ObjectiveKind::Distance] {
+        solve_if_small(fieldsched::io::trsp::read(data, "fuzz.txt", objective));
+    }
+}
+
+/// The Kovacs STRSP reader: the task file and the technician file joined by a NUL byte.
+pub fn strsp(data: &[u8]) {
+    let split = data.iter().position(|&b| b == 0).unwrap_or(data.len());
+    let (tasks, technicians) = (&data[..split], data.get(split + 1..).unwrap_or(&[]));
+    solve_if_small(fieldsched::io::strsp::read(
+        tasks,
+        "fuzz.txt",
+        technicians,
+        "fuzz.tech.txt",
+    ));
+}
+
+/// The plan reader of `check`, then the checker on every plan it accepts, against
+/// `instances/tiny.json`.
+pub fn plan(data: &[u8]) {
+    static PROBLEM: OnceLock<Problem> = OnceLock::new();
+    let problem = PROBLEM.get_or_init(|| {
+        fieldsched::io::native::read(include_bytes!("../../instances/tiny.json"), "tiny.json")
+            .expect("the bundled instance reads")
+    });
+    if let Ok(stated) = fieldsched::io::plan::read(data, "fuzz.plan.json", problem) {
+        let _ = fieldsched::check(problem, &stated).is_feasible();
+    }
 }

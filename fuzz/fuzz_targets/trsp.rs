@@ -1,16 +1,7 @@
 #![no_main]
-//! The Pillac TRSP reader, under both objectives it supports.
+//! The Pillac TRSP reader.
 
 #[path = "common.rs"]
 mod common;
 
-use fieldsched::model::ObjectiveKind;
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    for objective in [ObjectiveKind::Duration, ObjectiveKind::Distance] {
-        if let Ok(problem) = fieldsched::io::trsp::read(data, "fuzz.txt", objective) {
-            common::solve_if_small(&problem);
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::trsp(data));

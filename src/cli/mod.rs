@@ -67,7 +67,7 @@ enum Command {
         /// Where to write the plan (default: standard output, KPIs then go to standard error).
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Wall-clock limit in seconds.
+        /// Wall-clock limit in seconds for the whole command, reading the problem included.
         #[arg(long)]
         time_limit: Option<f64>,
         /// Iteration limit of the search.

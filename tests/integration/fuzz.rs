@@ -47,11 +47,14 @@ fn found_inputs_do_not_panic() {
     replay("plan", common::plan);
 }
 
+/// A reader of one format.
+type Reader = fn(&[u8]) -> fieldsched::Result<fieldsched::Problem>;
+
 #[test]
 fn rejected_inputs_get_coded_errors() {
     use fieldsched::Error;
     use fieldsched::model::ObjectiveKind;
-    let readers: [(&str, fn(&[u8]) -> fieldsched::Result<fieldsched::Problem>); 3] = [
+    let readers: [(&str, Reader); 3] = [
         ("native", |d| fieldsched::io::native::read(d, "f.json")),
         ("solomon", |d| {
             fieldsched::io::solomon::read(d, "f.txt", ObjectiveKind::Distance)

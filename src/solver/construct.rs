@@ -395,6 +395,11 @@ impl Slot {
         self.refresh(problem);
     }
 
+    /// The stops of the slot, in order.
+    pub fn stops(&self) -> &[Stop] {
+        &self.stops
+    }
+
     /// The visits of the slot, in order.
     pub fn stops_visits(&self) -> Vec<VisitIdx> {
         self.stops
@@ -421,17 +426,22 @@ pub fn routing_cost(problem: &Problem, slots: &[Slot]) -> Cost {
         .sum()
 }
 
-/// Inserts `v` at its cheapest feasible place over all slots (only the routes already in use
-/// unless `open_routes`), unless leaving it out costs less; returns whether it was inserted.
+/// Inserts `v` at its cheapest feasible place over all slots, or the slots `within` if given
+/// (only the routes already in use unless `open_routes`), unless leaving it out costs less;
+/// returns whether it was inserted.
 pub fn insert_cheapest(
     problem: &Problem,
     slots: &mut [Slot],
     v: VisitIdx,
     open_routes: bool,
+    within: Option<&[usize]>,
 ) -> bool {
-    let best = slots
-        .iter()
-        .enumerate()
+    let all: Box<dyn Iterator<Item = usize>> = match within {
+        Some(within) => Box::new(within.iter().copied()),
+        None => Box::new(0..slots.len()),
+    };
+    let best = all
+        .map(|s| (s, &slots[s]))
         .filter(|(_, slot)| open_routes || !slot.stops.is_empty())
         .filter_map(|(s, slot)| best_placement(problem, slot, v).map(|p| (p.delta, s, p)))
         .min_by_key(|&(delta, s, _)| (delta, s));
@@ -469,10 +479,11 @@ pub fn regret_insertion(
     pending: Vec<VisitIdx>,
     deadline: Option<Instant>,
 ) -> Vec<Unassigned> {
-    let mut unassigned: Vec<Unassigned> = regret_insert(problem, slots, pending, true, deadline)
-        .into_iter()
-        .map(|(v, has_place)| leave_out(problem, v, has_place))
-        .collect();
+    let mut unassigned: Vec<Unassigned> =
+        regret_insert(problem, slots, pending, true, deadline, None)
+            .into_iter()
+            .map(|(v, has_place)| leave_out(problem, v, has_place))
+            .collect();
     unassigned.sort_by_key(|u| u.visit);
     unassigned
 }
@@ -563,44 +574,67 @@ impl Row {
     }
 }
 
-/// The candidate slots of each of `pending`: every slot (`None`) unless the table would be
-/// large, then the shifts of the visit's nearest eligible technicians by home.
-fn candidates(problem: &Problem, slots: &[Slot], pending: &[VisitIdx]) -> Vec<Option<Vec<usize>>> {
+/// The candidate slots of each of `pending`: the slots `within` if given; else every slot
+/// (`None`) unless the table would be large, then the shifts of the visit's nearest eligible
+/// technicians by home.
+fn candidates(
+    problem: &Problem,
+    slots: &[Slot],
+    pending: &[VisitIdx],
+    within: Option<&[usize]>,
+) -> Vec<Option<Vec<usize>>> {
+    if let Some(within) = within {
+        return vec![Some(within.to_vec()); pending.len()];
+    }
     if pending.len().saturating_mul(slots.len()) <= DENSE_TABLE
         || problem.technicians.len() <= NEAREST_TECHNICIANS
     {
         return vec![None; pending.len()];
     }
-    let mut of_tech = vec![Vec::new(); problem.technicians.len()];
-    for (s, slot) in slots.iter().enumerate() {
-        of_tech[slot.tech.get()].push(s);
-    }
+    let shifts = Shifts::new(problem, slots);
     pending
         .par_iter()
-        .map(|&v| {
-            let at = problem.visit(v).loc;
-            let mut near: Vec<(Time, TechIdx)> = problem
-                .tech_indices()
-                .filter(|&t| problem.is_eligible(t, v))
-                .map(|t| {
-                    let tech = problem.tech(t);
-                    let trip =
-                        problem.travel.time(tech.start, at) + problem.travel.time(at, tech.end);
-                    (trip, t)
-                })
-                .collect();
-            if near.len() > NEAREST_TECHNICIANS {
-                near.select_nth_unstable(NEAREST_TECHNICIANS);
-                near.truncate(NEAREST_TECHNICIANS);
-            }
-            let mut mine: Vec<usize> = near
-                .iter()
-                .flat_map(|&(_, t)| of_tech[t.get()].iter().copied())
-                .collect();
-            mine.sort_unstable();
-            Some(mine)
-        })
+        .map(|&v| Some(shifts.nearest(problem, v, NEAREST_TECHNICIANS)))
         .collect()
+}
+
+/// The slots of each technician's shifts.
+pub struct Shifts(Vec<Vec<usize>>);
+
+impl Shifts {
+    /// Indexes `slots` by technician.
+    pub fn new(problem: &Problem, slots: &[Slot]) -> Self {
+        let mut of_tech = vec![Vec::new(); problem.technicians.len()];
+        for (s, slot) in slots.iter().enumerate() {
+            of_tech[slot.tech.get()].push(s);
+        }
+        Shifts(of_tech)
+    }
+
+    /// The slots, sorted, of the `k` eligible technicians nearest to `v` by their trip from
+    /// home to `v` and back.
+    pub fn nearest(&self, problem: &Problem, v: VisitIdx, k: usize) -> Vec<usize> {
+        let at = problem.visit(v).loc;
+        let mut near: Vec<(Time, TechIdx)> = problem
+            .tech_indices()
+            .filter(|&t| problem.is_eligible(t, v))
+            .map(|t| {
+                let tech = problem.tech(t);
+                let trip = problem.travel.time(tech.start, at) + problem.travel.time(at, tech.end);
+                (trip, t)
+            })
+            .collect();
+        if near.len() > k {
+            near.select_nth_unstable(k);
+            near.truncate(k);
+        }
+        let mut mine: Vec<usize> = near
+            .iter()
+            .flat_map(|&(_, t)| self.0[t.get()].iter().copied())
+            .collect();
+        mine.sort_unstable();
+        mine
+    }
 }
 
 /// Takes `entry` among the two cheapest of `best` if it beats one of them.
@@ -616,13 +650,15 @@ fn offer(best: &mut [Option<(Cost, usize)>; 2], entry: (Cost, usize)) {
 /// only, unless `open_routes`); returns the visits left out, each with whether it had a place
 /// that cost more than leaving it out.
 ///
-/// Past `deadline`, the visits still pending go greedily to their cheapest place instead.
+/// Only the slots `within` (sorted) are considered, if given. Past `deadline`, the visits still
+/// pending go greedily to their cheapest place instead.
 pub fn regret_insert(
     problem: &Problem,
     slots: &mut [Slot],
     mut pending: Vec<VisitIdx>,
     open_routes: bool,
     deadline: Option<Instant>,
+    within: Option<&[usize]>,
 ) -> Vec<(VisitIdx, bool)> {
     let place = |slot: &Slot, v: VisitIdx| {
         (open_routes || !slot.stops.is_empty())
@@ -630,7 +666,7 @@ pub fn regret_insert(
             .flatten()
     };
     // table[i]: placements of pending[i] in its candidate slots.
-    let mut table: Vec<Row> = candidates(problem, slots, &pending)
+    let mut table: Vec<Row> = candidates(problem, slots, &pending, within)
         .into_par_iter()
         .zip(pending.par_iter())
         .map(|(mine, &v)| match mine {
@@ -650,7 +686,7 @@ pub fn regret_insert(
         let mut i = 0;
         while i < pending.len() {
             let v = pending[i];
-            if table[i].best[0].is_none() && table[i].slots.is_some() {
+            if table[i].best[0].is_none() && table[i].slots.is_some() && within.is_none() {
                 // None of its nearest technicians takes it any more: look at every slot.
                 table[i] = Row::full(slots.len(), |s| place(&slots[s], v));
             }

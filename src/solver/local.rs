@@ -272,13 +272,14 @@ fn improving_move(
 
 /// Applies improving moves to the routes of simple visits in `slots` until none is left or
 /// `stop` says so; returns whether the cost went down. `neighbours[v]` lists the visits nearest
-/// to `v`.
+/// to `v`. With `focus`, only moves of the visits in those slots are tried (with any neighbour).
 pub fn improve(
     problem: &Problem,
     neighbours: &[Vec<VisitIdx>],
     slots: &mut [Slot],
     rng: &mut Rng,
     stop: &dyn Fn() -> bool,
+    focus: Option<&[usize]>,
 ) -> bool {
     let mut routes = vec![Vec::new(); slots.len()];
     let mut place = vec![None; problem.visits.len()];
@@ -290,10 +291,16 @@ pub fn improve(
             }
         }
     }
-    let mut order: Vec<VisitIdx> = problem
-        .visit_indices()
-        .filter(|v| place[v.get()].is_some())
-        .collect();
+    let mut order: Vec<VisitIdx> = match focus {
+        Some(focus) => focus
+            .iter()
+            .flat_map(|&s| routes[s].iter().copied())
+            .collect(),
+        None => problem
+            .visit_indices()
+            .filter(|v| place[v.get()].is_some())
+            .collect(),
+    };
     rng.shuffle(&mut order);
     let mut improved = false;
     loop {
@@ -360,7 +367,14 @@ mod tests {
             );
             let (visits, before) = (served(&slots), slots_cost(&slots));
             let near = neighbours(&problem, GRANULAR);
-            let improved = improve(&problem, &near, &mut slots, &mut Rng::new(seed), &|| false);
+            let improved = improve(
+                &problem,
+                &near,
+                &mut slots,
+                &mut Rng::new(seed),
+                &|| false,
+                None,
+            );
             assert_eq!(served(&slots), visits, "seed {seed}");
             let solution = Solution {
                 routes: routes(&slots),

@@ -32,9 +32,12 @@ use rayon::prelude::*;
 use crate::model::{Cost, Problem, VisitIdx};
 use crate::rng::Rng;
 use crate::solution::cost::leave_out_cost;
+use crate::solution::schedule::simulate;
 
 use super::Cancel;
-use super::construct::{Slot, insert_cheapest, regret_insert, routing_cost, slots_cost};
+use super::construct::{
+    self, Shifts, Slot, insert_cheapest, regret_insert, routing_cost, slots_cost,
+};
 use super::local;
 
 /// Nearest other visits kept per visit for string removal.
@@ -43,7 +46,8 @@ const NEIGHBOURS: usize = 40;
 const MEAN_REMOVED: f64 = 10.0;
 /// Longest string removed from one route.
 const MAX_STRING: usize = 10;
-/// Start and end temperature, in multiples of the initial mean routing cost per visit.
+/// Start and end temperature, in multiples of the initial mean routing cost per visit (on
+/// problems of many shifts, of the mean cost of travel per visit).
 const TEMPERATURE: (f64, f64) = (1.0, 0.01);
 /// Recreates that use regret insertion: one in `REGRET_ODDS + 1`.
 const REGRET_ODDS: i64 = 9;
@@ -51,6 +55,14 @@ const REGRET_ODDS: i64 = 9;
 const EPOCH: u64 = 500;
 /// Least time between two progress reports.
 const REPORT_EVERY: Duration = Duration::from_millis(250);
+/// Problems with more technician shifts than this recreate each visit only in the routes of its
+/// [`RECREATE_NEIGHBOURS`] nearest visits and the shifts of its [`RECREATE_TECHNICIANS`] nearest
+/// technicians, not in every shift.
+const GRANULAR_SLOTS: usize = 400;
+/// Nearest visits whose routes a recreate considers on a problem of many shifts.
+const RECREATE_NEIGHBOURS: usize = 20;
+/// Nearest technicians whose shifts a recreate considers on a problem of many shifts.
+const RECREATE_TECHNICIANS: usize = 8;
 
 /// A plan under search: the routes and the visits left out.
 #[derive(Clone)]
@@ -113,6 +125,8 @@ struct Context<'a> {
     problem: &'a Problem,
     /// `neighbours[v]`: the nearest other visits, nearest first.
     neighbours: &'a [Vec<VisitIdx>],
+    /// On problems of many shifts, `near_shifts[v]`: the shifts of `v`'s nearest technicians.
+    near_shifts: Option<&'a [Vec<usize>]>,
     limits: Limits,
     phase: Phase,
     /// Temperature at the start and the end.
@@ -123,14 +137,18 @@ struct Context<'a> {
 impl<'a> Context<'a> {
     fn new(
         problem: &'a Problem,
-        neighbours: &'a [Vec<VisitIdx>],
+        (neighbours, near_shifts): (&'a [Vec<VisitIdx>], Option<&'a [Vec<usize>]>),
         start: &Plan,
         limits: Limits,
         phase: Phase,
         watch: Watch<'a>,
     ) -> Self {
         let served = problem.visits.len().saturating_sub(start.left.len()).max(1);
-        let base = routing_cost(problem, &start.slots) as f64 / served as f64;
+        let cost = match near_shifts {
+            Some(_) => travel_cost(problem, &start.slots),
+            None => routing_cost(problem, &start.slots),
+        };
+        let base = cost as f64 / served as f64;
         let base = if base.is_finite() && base > 0.0 {
             base
         } else {
@@ -139,6 +157,7 @@ impl<'a> Context<'a> {
         Context {
             problem,
             neighbours,
+            near_shifts,
             limits,
             phase,
             temperature: (TEMPERATURE.0 * base, TEMPERATURE.1 * base),
@@ -201,8 +220,17 @@ pub fn search(
         return start;
     }
     let neighbours = local::neighbours(problem, NEIGHBOURS);
+    let near_shifts: Option<Vec<Vec<usize>>> = (start.slots.len() > GRANULAR_SLOTS).then(|| {
+        let shifts = Shifts::new(problem, &start.slots);
+        let visits: Vec<VisitIdx> = problem.visit_indices().collect();
+        visits
+            .par_iter()
+            .map(|&v| shifts.nearest(problem, v, RECREATE_TECHNICIANS))
+            .collect()
+    });
+    let near = (neighbours.as_slice(), near_shifts.as_deref());
     phases.iter().fold(start, |plan, &(phase, limits)| {
-        let context = Context::new(problem, &neighbours, &plan, limits, phase, watch);
+        let context = Context::new(problem, near, &plan, limits, phase, watch);
         search_phase(&context, plan, seed, islands)
     })
 }
@@ -219,6 +247,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
         &mut start.slots,
         &mut Rng::new(seed),
         &|| context.out_of_time(),
+        None,
     ) {
         start.cost = start.total(problem);
     }
@@ -305,12 +334,17 @@ impl Island {
             };
             if accept {
                 if trial.cost < self.best.cost && trial.left.len() <= self.best.left.len() {
+                    // On problems of many shifts, only the routes the trial changed.
+                    let focus = context
+                        .near_shifts
+                        .map(|_| changed_slots(&self.current, &trial));
                     if local::improve(
                         context.problem,
                         context.neighbours,
                         &mut trial.slots,
                         &mut self.rng,
                         &|| context.out_of_time(),
+                        focus.as_deref(),
                     ) {
                         trial.cost = trial.total(context.problem);
                     }
@@ -437,6 +471,63 @@ fn empty_shortest_route(problem: &Problem, plan: &mut Plan, rng: &mut Rng) {
     plan.cost = plan.total(problem);
 }
 
+/// The cost of travel of the slots: distance and the pay for driving, without the service
+/// times, waiting and penalties that make up the rest of the routing cost.
+///
+/// A search over many shifts visits each visit only a few times in its time, so it cannot
+/// anneal from a temperature set by the whole routing cost: long services and unavoidable SLA
+/// penalties would keep it accepting worse plans to the end. (Smaller problems keep the routing
+/// cost, which measured better on the bundled instances.)
+fn travel_cost(problem: &Problem, slots: &[Slot]) -> Cost {
+    construct::routes(slots)
+        .iter()
+        .filter_map(|r| {
+            let summary = simulate(problem, r.tech, r.shift, r.stops.iter().copied(), None).ok()?;
+            Some(
+                problem.objective.distance.apply(summary.distance)
+                    + problem.tech(r.tech).work_rate.apply(summary.travel),
+            )
+        })
+        .sum()
+}
+
+/// The slots whose routes differ between two plans.
+fn changed_slots(before: &Plan, after: &Plan) -> Vec<usize> {
+    (0..after.slots.len())
+        .filter(|&s| before.slots[s].stops() != after.slots[s].stops())
+        .collect()
+}
+
+/// The slots a recreate on a problem of many shifts considers for `pending`: the routes of each
+/// visit's nearest visits and the shifts of its nearest technicians, sorted.
+fn nearby_slots(
+    context: &Context<'_>,
+    plan: &Plan,
+    pending: &[VisitIdx],
+    near_shifts: &[Vec<usize>],
+) -> Vec<usize> {
+    let mut route_of = vec![usize::MAX; context.problem.visits.len()];
+    for (s, slot) in plan.slots.iter().enumerate() {
+        for v in slot.stops_visits() {
+            route_of[v.get()] = s;
+        }
+    }
+    let mut within: Vec<usize> = pending
+        .iter()
+        .flat_map(|v| {
+            let routes = context.neighbours[v.get()]
+                .iter()
+                .take(RECREATE_NEIGHBOURS)
+                .map(|w| route_of[w.get()])
+                .filter(|&s| s != usize::MAX);
+            routes.chain(near_shifts[v.get()].iter().copied())
+        })
+        .collect();
+    within.sort_unstable();
+    within.dedup();
+    within
+}
+
 /// Reinserts `removed` and the visits left out (opening routes only if `open_routes`): now and
 /// then by regret insertion, mostly each at its cheapest place in a random order of a randomly
 /// chosen kind.
@@ -465,12 +556,16 @@ fn recreate(
                 .map_or(i64::MAX, |(a, b)| b.end - a.start)
         }),
     }
+    let within = context
+        .near_shifts
+        .map(|near| nearby_slots(context, plan, &pending, near));
+    let within = within.as_deref();
     if regret {
-        let left = regret_insert(problem, &mut plan.slots, pending, open_routes, None);
+        let left = regret_insert(problem, &mut plan.slots, pending, open_routes, None, within);
         plan.left.extend(left.into_iter().map(|(v, _)| v));
     } else {
         for v in pending {
-            if !insert_cheapest(problem, &mut plan.slots, v, open_routes) {
+            if !insert_cheapest(problem, &mut plan.slots, v, open_routes, within) {
                 plan.left.push(v);
             }
         }
@@ -525,6 +620,23 @@ mod tests {
         let report = check(problem, &stated);
         assert!(report.is_feasible(), "{:?}", report.violations);
         (best, report.kpis.cost.total())
+    }
+
+    /// On a problem of more shifts than [`GRANULAR_SLOTS`] the search recreates near each visit
+    /// and polishes only changed routes; its tracked cost is still the checker's.
+    #[test]
+    fn tracked_cost_is_the_checked_cost_over_many_shifts() {
+        let spec = Spec {
+            visits: 150,
+            technicians: 210,
+            days: 2,
+            seed: 11,
+        };
+        let problem = crate::io::native::to_problem(&generate(spec), "generated").expect("valid");
+        assert!(problem.technicians.len() * 2 > GRANULAR_SLOTS);
+        let (plan, checked) = searched(&problem, 3, 2);
+        assert_eq!(plan.cost, checked);
+        assert!(plan.left.is_empty());
     }
 
     proptest! {

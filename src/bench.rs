@@ -280,8 +280,8 @@ pub fn csv(rows: &[Row], config: &SolverConfig, objective: ObjectiveKind) -> Str
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{:.4},{:.4},{},{:.4},{},{},{},{},{:.3},{},{},{}",
-            r.instance,
-            r.class,
+            crate::io::export::quoted(&r.instance),
+            crate::io::export::quoted(&r.class),
             objective.name(),
             r.seed,
             config.threads,
@@ -388,5 +388,34 @@ mod tests {
             csv_fields(r#"c1_2_1,20,2704.5678,"a, b ""c""",9"#),
             vec!["c1_2_1", "20", "2704.5678", r#"a, b "c""#, "9"]
         );
+    }
+
+    /// A result row whose instance name holds a comma and a quote reads back as written.
+    #[test]
+    fn result_rows_quote_instance_names() {
+        let row = Row {
+            instance: r#"depot "north", day 2"#.into(),
+            class: "d".into(),
+            seed: 1,
+            cost: 1.0,
+            value: 1.0,
+            technicians: 1,
+            distance: 1.0,
+            unassigned: 0,
+            bks: None,
+            gap: None,
+            elapsed: 0.5,
+            feasible: true,
+            proof_gap: None,
+            optimal: false,
+        };
+        let text = csv(&[row], &SolverConfig::default(), ObjectiveKind::Native);
+        let line = text.lines().nth(1).expect("a row");
+        let fields = csv_fields(line);
+        assert_eq!(
+            fields.len(),
+            text.lines().next().expect("a header").split(',').count()
+        );
+        assert_eq!(fields[0], r#"depot "north", day 2"#);
     }
 }

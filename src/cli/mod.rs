@@ -607,7 +607,8 @@ fn kpi_summary(problem: &Problem, report: &Report, dto: &plan::PlanDto) -> Strin
             100.0 * t.compliance()
         ));
     }
-    if let Some(s) = &dto.solver {
+    // A plan checked from a file has no solver facts of this run.
+    if let Some(s) = dto.solver.as_ref().filter(|s| !s.name.is_empty()) {
         out.push_str(&format!(
             "solver            {} in {:.2} s (seed {}, {} threads)\n",
             s.name, s.elapsed, s.seed, s.threads

@@ -209,7 +209,7 @@ fn plain(v: &Value) -> String {
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
-fn quoted(field: &str) -> String {
+pub fn quoted(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

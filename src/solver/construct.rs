@@ -426,6 +426,22 @@ pub fn routing_cost(problem: &Problem, slots: &[Slot]) -> Cost {
         .sum()
 }
 
+/// The cheapest feasible placement of `v` in the slots `candidates` (only the routes already in
+/// use unless `open_routes`) as (delta, slot, placement), ties to the lower slot.
+fn cheapest(
+    problem: &Problem,
+    slots: &[Slot],
+    v: VisitIdx,
+    open_routes: bool,
+    candidates: impl IntoIterator<Item = usize>,
+) -> Option<(Cost, usize, Placement)> {
+    candidates
+        .into_iter()
+        .filter(|&s| open_routes || !slots[s].stops.is_empty())
+        .filter_map(|s| best_placement(problem, &slots[s], v).map(|p| (p.delta, s, p)))
+        .min_by_key(|&(delta, s, _)| (delta, s))
+}
+
 /// Inserts `v` at its cheapest feasible place over all slots, or the slots `within` if given
 /// (only the routes already in use unless `open_routes`), unless leaving it out costs less;
 /// returns whether it was inserted.
@@ -436,15 +452,10 @@ pub fn insert_cheapest(
     open_routes: bool,
     within: Option<&[usize]>,
 ) -> bool {
-    let all: Box<dyn Iterator<Item = usize>> = match within {
-        Some(within) => Box::new(within.iter().copied()),
-        None => Box::new(0..slots.len()),
+    let best = match within {
+        Some(within) => cheapest(problem, slots, v, open_routes, within.iter().copied()),
+        None => cheapest(problem, slots, v, open_routes, 0..slots.len()),
     };
-    let best = all
-        .map(|s| (s, &slots[s]))
-        .filter(|(_, slot)| open_routes || !slot.stops.is_empty())
-        .filter_map(|(s, slot)| best_placement(problem, slot, v).map(|p| (p.delta, s, p)))
-        .min_by_key(|&(delta, s, _)| (delta, s));
     let Some((delta, s, placement)) = best else {
         return false;
     };
@@ -677,8 +688,7 @@ pub fn regret_insert(
     let mut unassigned = Vec::new();
     loop {
         if deadline.is_some_and(|d| Instant::now() >= d) {
-            unassigned.extend(finish_greedy(problem, slots, pending, table, place));
-
+            unassigned.extend(finish_greedy(problem, slots, pending, table, open_routes));
             return unassigned;
         }
         // Pick the visit of highest regret; set aside those that fit nowhere any more.
@@ -745,7 +755,7 @@ fn finish_greedy(
     slots: &mut [Slot],
     pending: Vec<VisitIdx>,
     table: Vec<Row>,
-    place: impl Fn(&Slot, VisitIdx) -> Option<Placement>,
+    open_routes: bool,
 ) -> Vec<(VisitIdx, bool)> {
     let mut left = Vec::new();
     for (v, row) in pending.into_iter().zip(table) {
@@ -753,18 +763,9 @@ fn finish_greedy(
             left.push((v, false));
             continue;
         }
-        let fresh = |s: usize| place(&slots[s], v).map(|p| (p.delta, s, p));
-        let best = row
-            .best
-            .iter()
-            .flatten()
-            .filter_map(|&(_, s)| fresh(s))
-            .min_by_key(|&(delta, s, _)| (delta, s))
-            .or_else(|| {
-                (0..slots.len())
-                    .filter_map(fresh)
-                    .min_by_key(|&(delta, s, _)| (delta, s))
-            });
+        let kept = row.best.iter().flatten().map(|&(_, s)| s);
+        let best = cheapest(problem, slots, v, open_routes, kept)
+            .or_else(|| cheapest(problem, slots, v, open_routes, 0..slots.len()));
         match best {
             None => left.push((v, false)),
             Some((delta, _, _)) if problem.visit(v).penalty.is_some_and(|pen| delta >= pen) => {

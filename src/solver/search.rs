@@ -356,22 +356,25 @@ impl Island {
     }
 }
 
+/// The slot serving each visit (`usize::MAX` for a visit left out).
+fn route_of(problem: &Problem, plan: &Plan) -> Vec<usize> {
+    let mut route_of = vec![usize::MAX; problem.visits.len()];
+    for (s, slot) in plan.slots.iter().enumerate() {
+        for v in slot.stops_visits() {
+            route_of[v.get()] = s;
+        }
+    }
+    route_of
+}
+
 /// Removes visits around a seed visit, by one of three kinds of ruin: strings of visits from
 /// a few neighbouring routes (mostly), the seed's nearest visits whatever their route, or the
 /// seed's whole route when it is short. Returns what it removed.
 fn ruin(context: &Context<'_>, plan: &mut Plan, rng: &mut Rng) -> Vec<VisitIdx> {
     let problem = context.problem;
-    let mut route_of = vec![usize::MAX; problem.visits.len()];
-    let mut served = 0usize;
-    let mut routes = 0usize;
-    for (s, slot) in plan.slots.iter().enumerate() {
-        let visits = slot.stops_visits();
-        routes += usize::from(!visits.is_empty());
-        served += visits.len();
-        for v in visits {
-            route_of[v.get()] = s;
-        }
-    }
+    let route_of = route_of(problem, plan);
+    let served = route_of.iter().filter(|&&s| s != usize::MAX).count();
+    let routes = plan.slots.iter().filter(|s| !s.stops().is_empty()).count();
     if served == 0 {
         return Vec::new();
     }
@@ -506,12 +509,7 @@ fn nearby_slots(
     pending: &[VisitIdx],
     near_shifts: &[Vec<usize>],
 ) -> Vec<usize> {
-    let mut route_of = vec![usize::MAX; context.problem.visits.len()];
-    for (s, slot) in plan.slots.iter().enumerate() {
-        for v in slot.stops_visits() {
-            route_of[v.get()] = s;
-        }
-    }
+    let route_of = route_of(context.problem, plan);
     let mut within: Vec<usize> = pending
         .iter()
         .flat_map(|v| {
@@ -580,7 +578,6 @@ mod tests {
     use super::*;
     use crate::generate::{Spec, generate};
     use crate::solution::check::{StatedPlan, check};
-    use crate::solver::construct;
     use crate::solver::fixture::{random_solomon, with_sla};
 
     /// Searches `problem` briefly and returns the tracked plan with the checker's total cost of it.

@@ -90,6 +90,23 @@ fn send(
     body(agent.run(request.body(text).unwrap()).unwrap())
 }
 
+/// Gets `url` every 100 ms until `done` says so of the answer, failing past `until`.
+fn poll(
+    agent: &ureq::Agent,
+    url: &str,
+    until: Instant,
+    done: impl Fn(u16, &Value) -> bool,
+) -> Value {
+    loop {
+        let (status, job) = get(agent, url, None);
+        if done(status, &job) {
+            return job;
+        }
+        assert!(Instant::now() < until, "{url} not there in time: {job}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn problem(name: &str) -> Value {
     serde_json::from_slice(&std::fs::read(root().join("instances").join(name)).unwrap()).unwrap()
 }
@@ -135,18 +152,15 @@ fn plans_are_solved_waited_for_polled_cancelled_and_checked() {
     assert_eq!(status, 202, "{job}");
     let url = format!("{base}/v1/plans/{}", job["id"].as_str().unwrap());
     let started = Instant::now();
-    let running = loop {
-        let (status, job) = get(&agent, &url, None);
-        assert_eq!(status, 202, "{job}");
-        if !job["progress"].is_null() {
-            break job;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no progress: {job}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let running = poll(
+        &agent,
+        &url,
+        started + Duration::from_secs(30),
+        |status, job| {
+            assert_eq!(status, 202, "{job}");
+            !job["progress"].is_null()
+        },
+    );
     assert_eq!(running["status"], "running");
     assert!(running["progress"]["cost"].as_f64().unwrap() > 0.0);
 
@@ -161,17 +175,12 @@ fn plans_are_solved_waited_for_polled_cancelled_and_checked() {
     assert_eq!((status, gone["status"].as_str()), (200, Some("cancelled")));
 
     send(&agent, "DELETE", &url, None, &json!(null));
-    let cancelled = loop {
-        let (status, job) = get(&agent, &url, None);
-        if status == 200 {
-            break job;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(50),
-            "not stopping: {job}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let cancelled = poll(
+        &agent,
+        &url,
+        started + Duration::from_secs(50),
+        |status, _| status == 200,
+    );
     assert_eq!(cancelled["status"], "cancelled");
     assert!(cancelled["plan"]["solver"]["elapsed"].as_f64().unwrap() < 50.0);
     assert_checked("city.json", &cancelled);

@@ -747,8 +747,8 @@ pub fn regret_insert(
     unassigned
 }
 
-/// Places each pending visit at the cheaper of its two best slots as they are now (over all
-/// slots only when neither takes it any more), in order, without regrets; returns those left out
+/// Places each pending visit at the cheaper of its two best slots as they are now (else over
+/// its candidate slots, else over all slots), in order, without regrets; returns those left out
 /// as [`regret_insert`] does.
 fn finish_greedy(
     problem: &Problem,
@@ -765,6 +765,10 @@ fn finish_greedy(
         }
         let kept = row.best.iter().flatten().map(|&(_, s)| s);
         let best = cheapest(problem, slots, v, open_routes, kept)
+            .or_else(|| {
+                let candidates = row.slots.as_deref()?;
+                cheapest(problem, slots, v, open_routes, candidates.iter().copied())
+            })
             .or_else(|| cheapest(problem, slots, v, open_routes, 0..slots.len()));
         match best {
             None => left.push((v, false)),

@@ -216,7 +216,10 @@ pub fn search(
     phases: &[(Phase, Limits)],
     watch: Watch<'_>,
 ) -> Plan {
-    if problem.visits.is_empty() || phases.iter().all(|(_, limits)| limits.iterations == 0) {
+    let spent = |limits: &Limits| {
+        limits.iterations == 0 || limits.deadline.is_some_and(|d| Instant::now() >= d)
+    };
+    if problem.visits.is_empty() || phases.iter().all(|(_, limits)| spent(limits)) {
         return start;
     }
     let neighbours = local::neighbours(problem, NEIGHBOURS);

@@ -63,7 +63,7 @@ fn benches(c: &mut Criterion) {
         .stops
         .iter()
         .filter_map(|s| match s {
-            Stop::Visit(v) => Some(Segment::visit(&r102, *v)),
+            Stop::Visit(v) => Some(Segment::visit(&r102, longest.tech, *v)),
             Stop::Restock => None,
         })
         .collect();
@@ -77,7 +77,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("price one insertion by segments (two joins)", |b| {
         b.iter(|| {
             let route = prefix.then(&r102, &alone).then(&r102, &suffix);
-            segment::route_cost(&r102, longest.tech, &route)
+            segment::route_cost(&r102, longest.tech, longest.shift, &route)
         })
     });
     c.bench_function("solve R102 with 1000 search iterations", |b| {

@@ -22,6 +22,9 @@ pub struct Spec {
     pub days: usize,
     /// Random seed.
     pub seed: u64,
+    /// Add the field-service rules: overtime, working-time caps, preferred, excluded and
+    /// previous technicians, durations by skill level.
+    pub field_rules: bool,
 }
 
 const CENTRE: (f64, f64) = (45.7640, 4.8357);
@@ -82,6 +85,9 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 cost_per_hour: rng.range(35, 60) as f64,
                 fixed_cost: 0.0,
                 capacity: None,
+                max_overtime: None,
+                overtime_cost_per_hour: 0.0,
+                max_working_time: None,
             }
         })
         .collect();
@@ -118,6 +124,7 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 id: format!("S{:04}", i + 1),
                 location: around(&mut rng, 15.0),
                 sla: Some(tier.into()),
+                last_technician: None,
             }
         })
         .collect();
@@ -178,11 +185,14 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 optional,
                 penalty: optional.then_some(80.0),
                 demand: 0,
+                excluded_technicians: Vec::new(),
+                preferred_technicians: Vec::new(),
+                preference_penalty: None,
             }
         })
         .collect();
 
-    ProblemDto {
+    let mut dto = ProblemDto {
         name: format!(
             "lyon-{}v-{}t-{}d-s{}",
             spec.visits, spec.technicians, days, spec.seed
@@ -194,5 +204,45 @@ pub fn generate(spec: Spec) -> ProblemDto {
         visits,
         travel: TravelDto::default(),
         objective: ObjectiveDto::default(),
+        duration_factor_by_level: BTreeMap::new(),
+    };
+    if spec.field_rules {
+        add_field_rules(&mut dto, spec.seed);
+        dto.name.push_str("-rules");
     }
+    dto
+}
+
+/// Adds the field-service rules, drawing from their own random stream so the rest of the
+/// instance is the one generated without them: one hour of overtime at a 50 % premium and a
+/// 10-hour cap per shift; a quarter of the sites with the technician who served them last; a
+/// tenth of the visits with one or two preferred technicians and a twentieth with an excluded
+/// one; trainees take 25 % longer and experts 20 % less.
+fn add_field_rules(dto: &mut ProblemDto, seed: u64) {
+    let mut rng = Rng::new(seed ^ 0x5eed_f1e1d);
+    let ids: Vec<String> = dto.technicians.iter().map(|t| t.id.clone()).collect();
+    for tech in &mut dto.technicians {
+        tech.max_overtime = Some("PT1H".into());
+        tech.overtime_cost_per_hour = tech.cost_per_hour / 2.0;
+        tech.max_working_time = Some("PT10H".into());
+    }
+    for site in &mut dto.sites {
+        if rng.chance(0.25) {
+            site.last_technician = Some(rng.pick(&ids).clone());
+        }
+    }
+    for visit in &mut dto.visits {
+        if rng.chance(0.1) {
+            let count = rng.range(1, 2) as usize;
+            visit.preferred_technicians = (0..count).map(|_| rng.pick(&ids).clone()).collect();
+            visit.preferred_technicians.dedup();
+        }
+        if rng.chance(0.05) {
+            visit.excluded_technicians = vec![rng.pick(&ids).clone()];
+        }
+    }
+    dto.duration_factor_by_level = [("1", 1.25), ("2", 1.1), ("4", 0.9), ("5", 0.8)]
+        .into_iter()
+        .map(|(level, factor)| (level.to_string(), factor))
+        .collect();
 }

@@ -158,6 +158,10 @@ enum Command {
         /// Random seed.
         #[arg(long)]
         seed: u64,
+        /// Add field-service rules: overtime, working-time caps, preferred, excluded and
+        /// previous technicians, durations by skill level.
+        #[arg(long)]
+        field_rules: bool,
         /// Where to write the instance.
         #[arg(short, long)]
         output: PathBuf,
@@ -461,6 +465,7 @@ fn run(cli: Cli) -> Result<i32> {
             technicians,
             days,
             seed,
+            field_rules,
             output,
         } => {
             if visits == 0
@@ -479,6 +484,7 @@ fn run(cli: Cli) -> Result<i32> {
                 technicians,
                 days,
                 seed,
+                field_rules,
             });
             let json =
                 serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;
@@ -598,6 +604,18 @@ fn kpi_summary(problem: &Problem, report: &Report, dto: &plan::PlanDto) -> Strin
         "working time      {:.4}\n",
         u.duration(k.working_time)
     ));
+    if k.overtime > 0 {
+        out.push_str(&format!(
+            "overtime          {:.4}\n",
+            u.duration(k.overtime)
+        ));
+    }
+    if k.cost.preference > 0 {
+        out.push_str(&format!(
+            "preference cost   {:.4}\n",
+            u.cost(k.cost.preference)
+        ));
+    }
     for (name, t) in &k.sla {
         out.push_str(&format!(
             "sla {name:<13} {} on time, {} late, {} unassigned, compliance {:.1} %\n",

@@ -2,8 +2,8 @@
 
 use crate::error::Issue;
 use crate::model::{
-    Clock, Coord, Depot, Eligibility, LocIdx, Objective, Problem, Rate, Shift, Site, SiteIdx,
-    Technician, TravelMatrix, Visit, VisitKind, Window,
+    Clock, Coord, Depot, Eligibility, Hours, LocIdx, Objective, Preferences, Problem, Rate, Shift,
+    Site, SiteIdx, Technician, TravelMatrix, Visit, VisitKind, Window,
 };
 
 use super::text::euclid_ticks;
@@ -47,6 +47,7 @@ pub fn technician(id: String, shift: Shift, capacity: Option<i64>, fixed_cost: i
         capacity,
         tools: 0,
         parts: Vec::new(),
+        hours: Hours::default(),
     }
 }
 
@@ -108,6 +109,7 @@ pub fn assemble(
             demand: c.demand,
             tools: extra.tools.get(i).copied().unwrap_or(0),
             parts: extra.parts.get(i).cloned().unwrap_or_default(),
+            preferences: Preferences::default(),
         })
         .collect();
     let eligibility = Eligibility::compute(&technicians, &visits);
@@ -132,6 +134,7 @@ pub fn assemble(
             .collect(),
         objective,
         eligibility,
+        level_durations: Vec::new(),
     })
 }
 

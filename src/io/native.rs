@@ -11,9 +11,9 @@ use serde_json::Value;
 
 use crate::error::{Error, Issue, Result};
 use crate::model::{
-    Clock, Coord, Cost, Eligibility, LocIdx, Objective, ObjectiveKind, Problem, Rate, Requirement,
-    Shift, Site, SiteIdx, Skill, SkillIdx, SlaTier, Technician, TierIdx, Time, TravelMatrix, Visit,
-    VisitKind, Window,
+    Clock, Coord, Cost, Eligibility, Hours, LocIdx, Objective, ObjectiveKind, Preferences, Problem,
+    Rate, Requirement, Shift, Site, SiteIdx, Skill, SkillIdx, SlaTier, TechIdx, Technician,
+    TierIdx, Time, TravelMatrix, Visit, VisitKind, Window,
 };
 
 use super::time::{parse_duration, parse_timestamp};
@@ -47,6 +47,10 @@ pub struct ProblemDto {
     /// Objective weights not carried by technicians, tiers or visits.
     #[serde(default)]
     pub objective: ObjectiveDto,
+    /// Service time factor by the technician's level in the visit's skills (the lowest of
+    /// them), e.g. `{"4": 0.9, "5": 0.8}`; levels not listed take the nominal duration.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub duration_factor_by_level: BTreeMap<String, f64>,
 }
 
 /// A response-time promise.
@@ -118,6 +122,15 @@ pub struct TechnicianDto {
     /// Load the technician can carry, if limited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
+    /// How far past its end a shift may run (ISO 8601; none by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_overtime: Option<String>,
+    /// Cost per hour of overtime, on top of `cost_per_hour`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub overtime_cost_per_hour: f64,
+    /// Most working time (departure to return) in one shift (ISO 8601), if capped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_working_time: Option<String>,
 }
 
 /// A customer site.
@@ -131,6 +144,10 @@ pub struct SiteDto {
     /// The customer's SLA tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<String>,
+    /// The technician who last served the site: sending someone else costs
+    /// `objective.continuity_penalty` per visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_technician: Option<String>,
 }
 
 /// Kind of visit.
@@ -194,6 +211,20 @@ pub struct VisitDto {
     /// Load taken from the technician's capacity.
     #[serde(default)]
     pub demand: i64,
+    /// Technicians who must not do the visit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_technicians: Vec<String>,
+    /// Technicians the customer prefers: anyone else costs the preference penalty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preferred_technicians: Vec<String>,
+    /// Cost when a technician outside `preferred_technicians` does the visit (default:
+    /// `objective.preference_penalty`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preference_penalty: Option<f64>,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 fn one() -> i64 {
@@ -267,6 +298,12 @@ pub struct ObjectiveDto {
     /// Cost per kilometre driven.
     #[serde(default)]
     pub cost_per_km: f64,
+    /// Cost when a visit with preferred technicians gets another one.
+    #[serde(default = "default_preference")]
+    pub preference_penalty: f64,
+    /// Cost when a visit goes to someone other than its site's `last_technician`.
+    #[serde(default = "default_continuity")]
+    pub continuity_penalty: f64,
 }
 
 impl Default for ObjectiveDto {
@@ -274,12 +311,22 @@ impl Default for ObjectiveDto {
         ObjectiveDto {
             unassigned_penalty: default_unassigned(),
             cost_per_km: 0.0,
+            preference_penalty: default_preference(),
+            continuity_penalty: default_continuity(),
         }
     }
 }
 
 fn default_unassigned() -> f64 {
     10_000.0
+}
+
+fn default_preference() -> f64 {
+    50.0
+}
+
+fn default_continuity() -> f64 {
+    20.0
 }
 
 /// The JSON Schema of the native format.
@@ -325,7 +372,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
             )],
         ));
     };
-    const KNOWN: [&str; 8] = [
+    const KNOWN: [&str; 9] = [
         "name",
         "skills",
         "sla_tiers",
@@ -334,6 +381,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
         "visits",
         "travel",
         "objective",
+        "duration_factor_by_level",
     ];
     for key in map.keys().filter(|k| !KNOWN.contains(&k.as_str())) {
         issues.push(Issue::new(
@@ -351,6 +399,8 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
     let visits = list(map, "visits", true, &mut issues);
     let travel = optional(map, "travel", &mut issues).unwrap_or_default();
     let objective = optional(map, "objective", &mut issues).unwrap_or_default();
+    let duration_factor_by_level =
+        optional(map, "duration_factor_by_level", &mut issues).unwrap_or_default();
     if !issues.is_empty() {
         return Err(Error::invalid(source, issues));
     }
@@ -363,6 +413,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
         visits,
         travel,
         objective,
+        duration_factor_by_level,
     })
 }
 
@@ -483,6 +534,25 @@ impl Builder<'_> {
             return 0;
         }
         (value * COST_SCALE as f64).round() as Cost
+    }
+
+    /// The technician with id `id`, or an issue at `path`.
+    fn technician(
+        &mut self,
+        id: &str,
+        index: &HashMap<&str, u32>,
+        path: String,
+    ) -> Option<TechIdx> {
+        let found = index.get(id).map(|&t| TechIdx(t));
+        if found.is_none() {
+            self.issue(
+                "E202",
+                path,
+                format!("unknown technician `{id}`"),
+                "list the technician in `technicians` or fix the id",
+            );
+        }
+        found
     }
 
     /// The tier named `name`, or an issue at `path`.
@@ -695,7 +765,7 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
     .into_iter()
     .map(|(k, v)| (k, TierIdx(v)))
     .collect();
-    check_unique(
+    let tech_index = check_unique(
         dto.technicians.iter().map(|t| t.id.as_str()),
         "technicians",
         &mut b.issues,
@@ -797,6 +867,24 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
                 "use a capacity ≥ 0",
             );
         }
+        let hours = Hours {
+            overtime: t
+                .max_overtime
+                .as_deref()
+                .and_then(|d| b.duration(d, format!("{path}.max_overtime")))
+                .unwrap_or(0),
+            overtime_rate: Rate::new(
+                b.money(
+                    t.overtime_cost_per_hour,
+                    format!("{path}.overtime_cost_per_hour"),
+                ),
+                3600,
+            ),
+            max_working: t
+                .max_working_time
+                .as_deref()
+                .and_then(|d| b.duration(d, format!("{path}.max_working_time"))),
+        };
         technicians.push(Technician {
             id: t.id.clone(),
             start,
@@ -811,8 +899,18 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             capacity: t.capacity,
             tools: 0,
             parts: Vec::new(),
+            hours,
         });
     }
+    let preference_penalty = b.money(
+        dto.objective.preference_penalty,
+        "$.objective.preference_penalty".into(),
+    );
+    let continuity_penalty = b.money(
+        dto.objective.continuity_penalty,
+        "$.objective.continuity_penalty".into(),
+    );
+    let mut previous = Vec::with_capacity(dto.sites.len());
     let mut sites = Vec::with_capacity(dto.sites.len());
     for (i, s) in dto.sites.iter().enumerate() {
         let path = format!("$.sites[{i}]");
@@ -827,6 +925,11 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             .sla
             .as_deref()
             .and_then(|name| b.tier(name, &tier_index, format!("{path}.sla")));
+        previous.push(
+            s.last_technician
+                .as_deref()
+                .and_then(|id| b.technician(id, &tech_index, format!("{path}.last_technician"))),
+        );
         sites.push(Site {
             id: s.id.clone(),
             loc,
@@ -845,6 +948,7 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             );
             continue;
         };
+        let previous = previous[site as usize];
         let site = &sites[site as usize];
         let duration = b
             .duration(&v.duration, format!("{path}.duration"))
@@ -924,6 +1028,22 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
                 "use a demand ≥ 0",
             );
         }
+        let mut named = |ids: &[String], field: &str| -> Vec<TechIdx> {
+            ids.iter()
+                .enumerate()
+                .filter_map(|(k, id)| b.technician(id, &tech_index, format!("{path}.{field}[{k}]")))
+                .collect()
+        };
+        let preferences = Preferences {
+            excluded: named(&v.excluded_technicians, "excluded_technicians"),
+            preferred: named(&v.preferred_technicians, "preferred_technicians"),
+            preferred_penalty: match v.preference_penalty {
+                Some(p) => b.money(p, format!("{path}.preference_penalty")),
+                None => preference_penalty,
+            },
+            previous,
+            continuity_penalty,
+        };
         visits.push(Visit {
             id: v.id.clone(),
             site: SiteIdx(site_index[v.site.as_str()]),
@@ -945,8 +1065,10 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             demand: v.demand,
             tools: 0,
             parts: Vec::new(),
+            preferences,
         });
     }
+    let level_durations = level_durations(&mut b);
     let travel = travel_matrix(&mut b, &points, &matrix_keys);
     let objective = Objective {
         kind: ObjectiveKind::Native,
@@ -981,7 +1103,41 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         coords: points,
         objective,
         eligibility,
+        level_durations,
     })
+}
+
+/// Service time per mille by level (index 0 unused), or empty when no factor is given.
+fn level_durations(b: &mut Builder<'_>) -> Vec<i64> {
+    let factors = &b.dto.duration_factor_by_level;
+    if factors.is_empty() {
+        return Vec::new();
+    }
+    let mut permille = vec![1000; MAX_LEVEL as usize + 1];
+    for (level, &factor) in factors {
+        let path = format!("$.duration_factor_by_level.{level}");
+        match level.parse::<u8>() {
+            Ok(l) if (1..=MAX_LEVEL).contains(&l) => {
+                if factor.is_finite() && (0.1..=10.0).contains(&factor) {
+                    permille[l as usize] = (factor * 1000.0).round() as i64;
+                } else {
+                    b.issues.push(Issue::new(
+                        "E304",
+                        path,
+                        format!("factor {factor} is not from 0.1 to 10"),
+                        "use e.g. 0.8 for a level that works 20 % faster",
+                    ));
+                }
+            }
+            _ => b.issues.push(Issue::new(
+                "E305",
+                path,
+                format!("`{level}` is not a level from 1 to {MAX_LEVEL}"),
+                "key the factors by level, e.g. {\"5\": 0.8}",
+            )),
+        }
+    }
+    permille
 }
 
 /// Largest travel duration (s) or distance (m) one leg may have.

@@ -203,6 +203,8 @@ fn breakdown(units: &Units<'_>, c: &CostBreakdown) -> BTreeMap<String, f64> {
         ("distance", c.distance),
         ("lateness", c.lateness),
         ("unassigned", c.unassigned),
+        ("overtime", c.overtime),
+        ("preference", c.preference),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), units.cost(v)))
@@ -278,7 +280,7 @@ pub fn to_dto(
                 )
             })
             .collect(),
-        overtime: 0.0,
+        overtime: u.duration(k.overtime),
     };
     PlanDto {
         routes,

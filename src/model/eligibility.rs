@@ -10,16 +10,17 @@ pub struct Eligibility {
 }
 
 impl Eligibility {
-    /// Computes who meets every required level of every visit.
+    /// Computes who meets every required level of every visit and is not excluded from it.
     pub fn compute(technicians: &[Technician], visits: &[Visit]) -> Self {
         let mut eligible = Vec::with_capacity(technicians.len() * visits.len());
-        for tech in technicians {
+        for (t, tech) in technicians.iter().enumerate() {
             for visit in visits {
                 eligible.push(
                     visit
                         .requires
                         .iter()
-                        .all(|r| tech.levels.get(r.skill.get()).copied().unwrap_or(0) >= r.level),
+                        .all(|r| tech.levels.get(r.skill.get()).copied().unwrap_or(0) >= r.level)
+                        && !visit.preferences.excluded.contains(&TechIdx(t as u32)),
                 );
             }
         }

@@ -196,6 +196,61 @@ pub struct Technician {
     pub tools: u64,
     /// Spare parts carried at the start of each shift, per part type.
     pub parts: Vec<i64>,
+    /// Overtime allowance and working-time cap.
+    pub hours: Hours,
+}
+
+/// How long a technician may work: overtime past the end of a shift, and a cap per shift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hours {
+    /// How far past its end a shift may run (0: not at all).
+    pub overtime: Time,
+    /// Cost of each tick past the end of the shift, on top of the working-time cost.
+    pub overtime_rate: Rate,
+    /// Most working time (departure to return) in one shift, if capped.
+    pub max_working: Option<Time>,
+}
+
+impl Hours {
+    /// Ticks of `back` past the end of `shift`.
+    pub fn overtime(shift: Shift, back: Time) -> Time {
+        (back - shift.end).max(0)
+    }
+}
+
+/// Who should or must not do a visit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Preferences {
+    /// Technicians that must not do it.
+    pub excluded: Vec<TechIdx>,
+    /// Technicians the customer prefers (none: no preference).
+    pub preferred: Vec<TechIdx>,
+    /// Cost when a technician outside `preferred` does it.
+    pub preferred_penalty: Cost,
+    /// The technician who last served the site.
+    pub previous: Option<TechIdx>,
+    /// Cost when someone other than `previous` does it.
+    pub continuity_penalty: Cost,
+}
+
+impl Preferences {
+    /// Whether any preference costs something.
+    pub fn is_soft(&self) -> bool {
+        !self.preferred.is_empty() || self.previous.is_some()
+    }
+
+    /// What it costs when technician `t` does the visit.
+    #[inline]
+    pub fn cost(&self, t: TechIdx) -> Cost {
+        let mut cost = 0;
+        if !self.preferred.is_empty() && !self.preferred.contains(&t) {
+            cost += self.preferred_penalty;
+        }
+        if self.previous.is_some_and(|p| p != t) {
+            cost += self.continuity_penalty;
+        }
+        cost
+    }
 }
 
 /// A customer location.
@@ -260,6 +315,8 @@ pub struct Visit {
     pub tools: u64,
     /// Spare parts used up, per part type.
     pub parts: Vec<i64>,
+    /// Preferred, excluded and previous technicians.
+    pub preferences: Preferences,
 }
 
 impl Visit {
@@ -373,6 +430,9 @@ pub struct Problem {
     pub objective: Objective,
     /// Which technician may do which visit.
     pub eligibility: Eligibility,
+    /// Service time per mille of a visit's nominal duration, indexed by the technician's level
+    /// in the visit's skills (the lowest of them); empty when durations do not depend on levels.
+    pub level_durations: Vec<i64>,
 }
 
 impl Problem {
@@ -389,6 +449,33 @@ impl Problem {
     /// Whether technician `t` has every level visit `v` requires.
     pub fn is_eligible(&self, t: TechIdx, v: VisitIdx) -> bool {
         self.eligibility.get(t, v)
+    }
+
+    /// How long technician `t` takes for visit `v`.
+    #[inline]
+    pub fn duration(&self, t: TechIdx, v: VisitIdx) -> Time {
+        let visit = self.visit(v);
+        if self.level_durations.is_empty() || visit.requires.is_empty() {
+            return visit.duration;
+        }
+        let levels = &self.tech(t).levels;
+        let level = visit
+            .requires
+            .iter()
+            .map(|r| levels.get(r.skill.get()).copied().unwrap_or(0))
+            .min()
+            .unwrap_or(0);
+        let permille = self
+            .level_durations
+            .get(level as usize)
+            .copied()
+            .unwrap_or(1000);
+        (visit.duration * permille + 500) / 1000
+    }
+
+    /// Whether a visit's duration or cost depends on who does it.
+    pub fn is_personal(&self, v: VisitIdx) -> bool {
+        !self.level_durations.is_empty() || self.visit(v).preferences.is_soft()
     }
 
     /// Technician indices.

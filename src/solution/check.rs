@@ -98,7 +98,8 @@ impl StatedPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Stable code: `coverage`, `duplicate`, `eligibility`, `window`, `release`, `travel`,
-    /// `duration`, `shift`, `capacity`, `tools`, `parts`, `depot`, `shift_reused`, `cost`,
+    /// `duration`, `shift`, `working_time`, `excluded`, `capacity`, `tools`, `parts`, `depot`,
+    /// `shift_reused`, `cost`,
     /// `unassigned_mandatory` (a warning).
     pub code: &'static str,
     /// Route index, when the finding is about a route.
@@ -271,6 +272,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
     let mut distance = 0i64;
     let mut travel = 0i64;
     let mut lateness: Cost = 0;
+    let mut preference: Cost = 0;
     for (k, s) in route.stops.iter().enumerate() {
         let here = match s.stop {
             Stop::Visit(v) => p.visit(v).loc,
@@ -318,6 +320,15 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         format!("{} lacks a skill level visit {id} needs", tech.id),
                     );
                 }
+                if visit.preferences.excluded.contains(&route.tech) {
+                    c.flag(
+                        "excluded",
+                        Some(r),
+                        Some(k),
+                        format!("{} is excluded from visit {id}", tech.id),
+                    );
+                }
+                preference = preference.saturating_add(visit.preferences.cost(route.tech));
                 let start = s.time.start;
                 if !visit.windows.is_empty()
                     && !visit
@@ -340,15 +351,16 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         format!("visit {id} starts before it was requested"),
                     );
                 }
-                if s.time.end - start < visit.duration {
+                let needs = p.duration(route.tech, v);
+                if s.time.end - start < needs {
                     c.flag(
                         "duration",
                         Some(r),
                         Some(k),
                         format!(
-                            "visit {id} lasts {} but needs {}",
+                            "visit {id} lasts {} but {} needs {needs}",
                             s.time.end - start,
-                            visit.duration
+                            tech.id
                         ),
                     );
                 }
@@ -403,17 +415,34 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
             format!("{} cannot be home by {}", tech.id, route.end),
         );
     }
-    if route.end > shift.end {
+    if route.end > shift.end + tech.hours.overtime {
         c.flag(
             "shift",
             Some(r),
             None,
             format!(
-                "{} is back at {} after the shift ends at {}",
-                tech.id, route.end, shift.end
+                "{} is back at {} after the shift ends at {} (overtime allowed: {})",
+                tech.id, route.end, shift.end, tech.hours.overtime
             ),
         );
     }
+    if let Some(cap) = tech
+        .hours
+        .max_working
+        .filter(|&cap| route.end - route.start > cap)
+    {
+        c.flag(
+            "working_time",
+            Some(r),
+            None,
+            format!(
+                "{} works {} in one shift, more than the cap of {cap}",
+                tech.id,
+                route.end - route.start
+            ),
+        );
+    }
+    let overtime = (route.end - shift.end).max(0);
     let k = &mut c.report.kpis;
     k.distance += distance;
     k.travel_time += travel;
@@ -428,6 +457,12 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
         .distance
         .saturating_add(p.objective.distance.apply(distance));
     k.cost.lateness = k.cost.lateness.saturating_add(lateness);
+    k.cost.overtime = k
+        .cost
+        .overtime
+        .saturating_add(tech.hours.overtime_rate.apply(overtime));
+    k.cost.preference = k.cost.preference.saturating_add(preference);
+    k.overtime += overtime;
 }
 /// The stated plan of a solution (times from the reference schedule) and the checker's report
 /// on it; a plan the checker rejects is a solver bug, reported as an error.

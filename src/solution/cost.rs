@@ -18,6 +18,10 @@ pub struct CostBreakdown {
     pub lateness: Cost,
     /// Visits left out.
     pub unassigned: Cost,
+    /// Overtime past the end of shifts.
+    pub overtime: Cost,
+    /// Visits done by other technicians than the preferred or previous ones.
+    pub preference: Cost,
 }
 
 impl CostBreakdown {
@@ -28,6 +32,8 @@ impl CostBreakdown {
             .saturating_add(self.distance)
             .saturating_add(self.lateness)
             .saturating_add(self.unassigned)
+            .saturating_add(self.overtime)
+            .saturating_add(self.preference)
     }
 
     /// Adds another breakdown term by term.
@@ -37,6 +43,8 @@ impl CostBreakdown {
         self.distance = self.distance.saturating_add(other.distance);
         self.lateness = self.lateness.saturating_add(other.lateness);
         self.unassigned = self.unassigned.saturating_add(other.unassigned);
+        self.overtime = self.overtime.saturating_add(other.overtime);
+        self.preference = self.preference.saturating_add(other.preference);
     }
 }
 
@@ -57,6 +65,8 @@ pub fn route_cost(
         distance: problem.objective.distance.apply(summary.distance),
         lateness: summary.lateness_cost,
         unassigned: 0,
+        overtime: t.hours.overtime_rate.apply(summary.overtime),
+        preference: summary.preference_cost,
     }
 }
 

@@ -44,6 +44,8 @@ pub struct Kpis {
     pub travel_time: Time,
     /// Time from departures to returns.
     pub working_time: Time,
+    /// Time past the ends of shifts.
+    pub overtime: Time,
     /// Distinct technicians with at least one stop.
     pub technicians_used: usize,
     /// Routes (technician shifts) with at least one stop.

@@ -3,7 +3,7 @@
 //! The technician leaves home as late as possible without delaying the return, making any
 //! visit late that was on time, or missing a window; what waiting remains is spent on site.
 
-use crate::model::{Cost, LocIdx, MAX_PART_TYPES, Problem, TechIdx, Time, Visit};
+use crate::model::{Cost, Hours, LocIdx, MAX_PART_TYPES, Problem, TechIdx, Time, Visit};
 
 use super::Stop;
 
@@ -31,8 +31,16 @@ pub enum Violation {
         /// Stop index.
         stop: usize,
     },
-    /// The technician is back after the shift ends.
-    ShiftEnd,
+    /// The technician is back after the shift ends (and its overtime allowance).
+    ShiftEnd {
+        /// Ticks too late.
+        over: Time,
+    },
+    /// The shift works longer than the technician's working-time cap.
+    WorkingTime {
+        /// Ticks too long.
+        over: Time,
+    },
     /// The load exceeds the capacity.
     Capacity {
         /// Stop index.
@@ -74,6 +82,10 @@ pub struct Summary {
     pub lateness_cost: Cost,
     /// Breach penalties included in `lateness_cost`.
     pub breach_cost: Cost,
+    /// Costs of the visits' technician preferences.
+    pub preference_cost: Cost,
+    /// Ticks back after the end of the shift.
+    pub overtime: Time,
 }
 
 impl Summary {
@@ -124,6 +136,13 @@ where
     let departure = earliest + first.delay;
     let mut summary = first.summary;
     summary.departure = departure;
+    if let Some(cap) = problem.tech(tech).hours.max_working {
+        if summary.working() > cap {
+            return Err(Violation::WorkingTime {
+                over: summary.working() - cap,
+            });
+        }
+    }
     if let Some(times) = times {
         times.clear();
         walk(problem, tech, shift, stops, departure, Some(times))?;
@@ -187,6 +206,7 @@ fn walk(
                 summary.late_visits += u32::from(late > 0);
                 summary.lateness_cost = summary.lateness_cost.saturating_add(penalty);
                 summary.breach_cost = summary.breach_cost.saturating_add(breach);
+                summary.preference_cost += visit.preferences.cost(t);
                 load += visit.demand;
                 if tech.capacity.is_some_and(|c| load > c) {
                     return Err(Violation::Capacity { stop: k });
@@ -200,7 +220,7 @@ fn walk(
                         return Err(Violation::Parts { stop: k });
                     }
                 }
-                (visit.loc, arrival, start, start + visit.duration)
+                (visit.loc, arrival, start, start + problem.duration(t, v))
             }
             Stop::Restock => {
                 let depot = problem
@@ -229,9 +249,11 @@ fn walk(
     summary.travel += home;
     summary.distance += problem.travel.distance(at, tech.end);
     summary.back = now + home;
-    if summary.back > shift.end {
-        return Err(Violation::ShiftEnd);
+    let over = summary.back - (shift.end + tech.hours.overtime);
+    if over > 0 {
+        return Err(Violation::ShiftEnd { over });
     }
+    summary.overtime = Hours::overtime(shift, summary.back);
     summary.departure = departure;
     Ok(Walk {
         summary,

@@ -140,10 +140,13 @@ pub(super) fn price(
     let cache = own.segments.as_ref()?;
     let other = source.segments.as_ref()?;
     let tail_len = source.stops.len() - from;
+    // A tail from another technician's route takes this technician's durations and costs.
+    let foreign = !std::ptr::eq(own, source) && own.tech != source.tech;
+    let retime = foreign && !problem.level_durations.is_empty();
     let mut due = cache.due_before(keep) || (tail_len > 0 && other.due_from(from));
     let mut route = cache.prefix[keep];
     for v in mids.clone() {
-        route = route.then(problem, &Segment::visit(problem, v));
+        route = route.then(problem, &Segment::visit(problem, own.tech, v));
         due |= problem.visit(v).due.is_some();
     }
     let late = due.then(|| {
@@ -152,13 +155,15 @@ pub(super) fn price(
         let mut late = cache.late_before(keep);
         for v in mids {
             let visit = problem.visit(v);
-            let ready = Segment::visit(problem, v).earliest;
+            let ready = Segment::visit(problem, own.tech, v).earliest;
             let start = (clock + problem.travel.time(at, visit.loc)).max(ready);
             late = late.saturating_add(lateness(problem, visit, start).1);
-            (clock, at) = (start + visit.duration, visit.loc);
+            (clock, at) = (start + problem.duration(own.tech, v), visit.loc);
         }
-        // The tail's lateness as it was, when it starts no earlier than it did.
+        // The tail's lateness as it was, when it starts no earlier than it did and takes as
+        // long.
         if tail_len > 0
+            && !retime
             && clock + problem.travel.time(at, other.tail[from].first)
                 >= other.arrival(problem, from)
         {
@@ -169,11 +174,19 @@ pub(super) fn price(
     route = match (tail_len, std::ptr::eq(own, source)) {
         (0, _) => route.then(problem, cache.end()),
         (_, true) => route.then(problem, &cache.suffix[from]),
+        (_, false) if foreign && other.personal => source.stops[from..]
+            .iter()
+            .filter_map(|s| match s {
+                Stop::Visit(v) => Some(Segment::visit(problem, own.tech, *v)),
+                Stop::Restock => None,
+            })
+            .fold(route, |r, seg| r.then(problem, &seg))
+            .then(problem, cache.end()),
         (_, false) => route
             .then(problem, &other.tail[from])
             .then(problem, cache.end()),
     };
-    let cost = segment::route_cost(problem, own.tech, &route)?;
+    let cost = segment::route_cost(problem, own.tech, own.shift, &route)?;
     Some(match late {
         None => Price { cost, exact: true },
         Some(late) => Price {
@@ -207,6 +220,8 @@ pub(super) struct Segments {
     late: Vec<Cost>,
     /// `dues[k]`: stops with a due time among the first `k` (empty when none has).
     dues: Vec<u32>,
+    /// Whether a stop's duration or cost depends on the technician.
+    personal: bool,
 }
 
 impl Segments {
@@ -243,18 +258,19 @@ impl Segments {
     }
 
     /// Fills `late` and `dues` when a stop has a due time.
-    fn note_dues(&mut self, problem: &Problem, stops: &[Stop]) {
+    fn note_dues(&mut self, problem: &Problem, tech: TechIdx, stops: &[Stop]) {
         let visits = stops.iter().filter_map(|s| match s {
-            Stop::Visit(v) => Some(problem.visit(*v)),
+            Stop::Visit(v) => Some(*v),
             Stop::Restock => None,
         });
-        if visits.clone().all(|visit| visit.due.is_none()) {
+        if visits.clone().all(|v| problem.visit(v).due.is_none()) {
             return;
         }
         self.late.push(0);
         self.dues.push(0);
-        for (k, visit) in visits.enumerate() {
-            let start = self.end_of_prefix(k + 1) - visit.duration;
+        for (k, v) in visits.enumerate() {
+            let visit = problem.visit(v);
+            let start = self.end_of_prefix(k + 1) - problem.duration(tech, v);
             let late = lateness(problem, visit, start).1;
             self.late.push(self.late[k].saturating_add(late));
             self.dues
@@ -309,7 +325,7 @@ impl Slot {
                 .stops
                 .iter()
                 .map(|s| match s {
-                    Stop::Visit(v) => Segment::visit(problem, *v),
+                    Stop::Visit(v) => Segment::visit(problem, self.tech, *v),
                     Stop::Restock => unreachable!("simple routes have no restock"),
                 })
                 .collect();
@@ -333,15 +349,22 @@ impl Slot {
                 tail,
                 late: Vec::new(),
                 dues: Vec::new(),
+                personal: self.stops.iter().any(|s| match s {
+                    Stop::Visit(v) => problem.is_personal(*v),
+                    Stop::Restock => false,
+                }),
             };
-            segments.note_dues(problem, &self.stops);
+            segments.note_dues(problem, self.tech, &self.stops);
             segments
         });
         let cost = match &self.segments {
             _ if self.stops.is_empty() => Some(0),
-            Some(cache) if cache.dues.is_empty() => {
-                segment::route_cost(problem, self.tech, &start.then(problem, &cache.suffix[0]))
-            }
+            Some(cache) if cache.dues.is_empty() => segment::route_cost(
+                problem,
+                self.tech,
+                self.shift,
+                &start.then(problem, &cache.suffix[0]),
+            ),
             _ => simulated_cost(problem, self.tech, self.shift, self.stops.iter().copied()),
         };
         self.cost = cost.unwrap_or(Cost::MAX / 4);
@@ -802,7 +825,7 @@ fn leave_out(problem: &Problem, v: VisitIdx, has_place: bool) -> Unassigned {
 mod tests {
     use super::*;
     use crate::rng::Rng;
-    use crate::solver::fixture::{random_solomon, with_sla};
+    use crate::solver::fixture::{random_solomon, with_field_rules, with_sla};
 
     fn random_visits(problem: &Problem, rng: &mut Rng, most: i64) -> Vec<VisitIdx> {
         let mut visits: Vec<VisitIdx> = problem.visit_indices().collect();
@@ -811,14 +834,33 @@ mod tests {
         visits
     }
 
+    /// `problem` (with field rules) where every technician may do every visit, at the level
+    /// each has (so pieces moved between technicians change their durations and costs).
+    fn everyone_eligible(mut problem: Problem) -> Problem {
+        for tech in &mut problem.technicians {
+            tech.levels[0] = tech.levels[0].max(2);
+        }
+        for visit in &mut problem.visits {
+            visit.preferences.excluded.clear();
+        }
+        problem.eligibility =
+            crate::model::Eligibility::compute(&problem.technicians, &problem.visits);
+        problem
+    }
+
     /// Routes rebuilt from random pieces: segments agree with the reference schedule on
     /// feasibility, give its cost when no visit is due, and never more than it otherwise.
     #[test]
     fn prices_are_exact_without_due_times_and_lower_bounds_with_them() {
         let mut rng = Rng::new(5);
         let (mut exact, mut bounded, mut strict) = (0, 0, 0);
-        for seed in 1..=6 {
+        for seed in 1..=8 {
             let problem = with_sla(random_solomon(seed, 14, 80), seed);
+            let problem = if seed % 2 == 0 {
+                everyone_eligible(with_field_rules(problem, seed))
+            } else {
+                problem
+            };
             let mut slots = empty_slots(&problem);
             for _ in 0..400 {
                 let (a, b) = (rng.range(0, 1) as usize, rng.range(0, 2) as usize);

@@ -26,13 +26,14 @@
 //! from the tightened windows. Costs are integers, so an absolute gap below one proves the
 //! optimum. HiGHS starts from the heuristic's plan, so the answer is never worse than it.
 //!
-//! Supported: visits with at most one window, no SLA due time, no tools or parts; technicians
-//! alike, each able to do every visit, with no fixed or working-time cost and an integer
+//! Supported: visits with at most one window, no SLA due time, no tools or parts, no technician
+//! preferences; technicians alike, each able to do every visit, with no fixed or working-time
+//! cost, no overtime or working-time cap, durations independent of levels, and an integer
 //! distance rate — the Solomon `distance` objective and native problems of that shape. Anything
 //! else is reported as unsupported and `auto` picks the heuristic.
 
 use crate::error::{Error, Result};
-use crate::model::Problem;
+use crate::model::{Hours, Problem};
 use crate::solution::Solution;
 
 use super::SolverConfig;
@@ -61,11 +62,20 @@ pub fn unsupported(problem: &Problem) -> Option<&'static str> {
     if problem.objective.distance.per != 1 {
         return Some("a distance rate that is not a whole cost per distance unit");
     }
+    if problem
+        .tech_indices()
+        .any(|t| problem.tech(t).hours != Hours::default())
+    {
+        return Some("overtime or working-time caps");
+    }
     let simple = problem.visits.iter().all(|v| {
         v.windows.len() <= 1 && v.due.is_none() && v.tools == 0 && v.parts.iter().all(|&p| p == 0)
     });
     if !simple {
         return Some("visits with several windows, SLA due times, tools or spare parts");
+    }
+    if problem.visit_indices().any(|v| problem.is_personal(v)) {
+        return Some("technician preferences or durations that depend on skill levels");
     }
     None
 }

@@ -1,7 +1,8 @@
 //! Why a visit cannot be served: the precise reason, found by trying it alone in every shift of
 //! every eligible technician.
 
-use crate::model::{Problem, VisitIdx};
+use crate::io::plan::Units;
+use crate::model::{Clock, Problem, Time, VisitIdx};
 use crate::solution::schedule::{Violation, simulate};
 use crate::solution::{Reason, Stop};
 
@@ -12,6 +13,29 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
         .tech_indices()
         .filter(|&t| problem.is_eligible(t, v))
         .collect();
+    let excluded = &visit.preferences.excluded;
+    if eligible.is_empty() && !excluded.is_empty() {
+        let qualified: Vec<&str> = excluded
+            .iter()
+            .filter(|&&t| {
+                let levels = &problem.tech(t).levels;
+                visit
+                    .requires
+                    .iter()
+                    .all(|r| levels.get(r.skill.get()).is_some_and(|&l| l >= r.level))
+            })
+            .map(|&t| problem.tech(t).id.as_str())
+            .collect();
+        if !qualified.is_empty() {
+            return (
+                Reason::NoEligibleTechnician,
+                format!(
+                    "the only technicians with the skill levels ({}) are excluded from it",
+                    qualified.join(", ")
+                ),
+            );
+        }
+    }
     if eligible.is_empty() {
         let missing = visit
             .requires
@@ -54,12 +78,18 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                             ),
                         );
                     }
-                    Err(violation) => seen.push(violation),
+                    Err(violation) => seen.push((violation, t, shift)),
                 }
             }
         }
     }
-    let any = |f: fn(&Violation) -> bool| seen.iter().any(f);
+    let any = |f: fn(&Violation) -> bool| seen.iter().any(|(x, _, _)| f(x));
+    // The smallest amount by which a technician shift misses, and which one.
+    let closest = |f: fn(&Violation) -> Option<Time>| {
+        seen.iter()
+            .filter_map(|&(x, t, shift)| f(&x).map(|over| (over, t, shift)))
+            .min()
+    };
     let n = eligible.len();
     if any(|x| matches!(x, Violation::Window { .. })) {
         (
@@ -68,10 +98,31 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                 "none of the {n} eligible technicians can start it within its windows in any shift"
             ),
         )
-    } else if any(|x| matches!(x, Violation::ShiftEnd)) {
+    } else if let Some((over, t, shift)) = closest(|x| match x {
+        Violation::ShiftEnd { over } => Some(*over),
+        _ => None,
+    }) {
         (
             Reason::ShiftTooShort,
-            format!("travel and service do not fit in any shift of the {n} eligible technicians"),
+            format!(
+                "travel and service do not fit in any shift of the {n} eligible technicians; \
+                 the closest, {} in shift {shift}, needs {} more (overtime or a later end)",
+                problem.tech(t).id,
+                amount(problem, over)
+            ),
+        )
+    } else if let Some((over, t, shift)) = closest(|x| match x {
+        Violation::WorkingTime { over } => Some(*over),
+        _ => None,
+    }) {
+        (
+            Reason::ShiftTooShort,
+            format!(
+                "travel and service exceed the working-time cap of the {n} eligible \
+                 technicians; the closest, {} in shift {shift}, needs a cap {} higher",
+                problem.tech(t).id,
+                amount(problem, over)
+            ),
         )
     } else if any(|x| matches!(x, Violation::Capacity { .. })) {
         (
@@ -88,5 +139,14 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                 "none of the {n} eligible technicians can get the tools or spare parts it needs"
             ),
         )
+    }
+}
+
+/// An amount of time for people: minutes for calendar problems, file units otherwise.
+fn amount(problem: &Problem, ticks: Time) -> String {
+    let units = Units::new(problem);
+    match problem.clock {
+        Clock::Calendar { .. } => format!("{:.0} min", units.duration(ticks).ceil()),
+        Clock::Numeric { .. } => format!("{} time units", units.duration(ticks)),
     }
 }

@@ -1,6 +1,9 @@
 //! Random Solomon-format problems for the solver's unit tests.
 
-use crate::model::{ObjectiveKind, Problem, Rate, SlaTier, TierIdx};
+use crate::model::{
+    Eligibility, Hours, ObjectiveKind, Problem, Rate, Requirement, Skill, SkillIdx, SlaTier,
+    TechIdx, TierIdx,
+};
 use crate::rng::Rng;
 
 /// A Solomon problem of `customers` random customers (windows 5–120 wide in a day of 400,
@@ -49,5 +52,48 @@ pub fn with_sla(mut problem: Problem, seed: u64) -> Problem {
     for tech in &mut problem.technicians {
         tech.work_rate = Rate::new(1, 2);
     }
+    problem
+}
+
+/// `problem` with the field-service rules that depend on who does a visit: one skill held at
+/// levels 1–5 and required at level 1–2, durations by level (70–130 %), overtime past the
+/// shift end at a cost, a working-time cap, and preferred, previous and excluded technicians.
+pub fn with_field_rules(mut problem: Problem, seed: u64) -> Problem {
+    let mut rng = Rng::new(seed);
+    problem.skills = vec![Skill {
+        name: "hvac".into(),
+    }];
+    problem.level_durations = vec![1000, 1300, 1100, 1000, 850, 700];
+    let techs = problem.technicians.len() as i64;
+    for (t, tech) in problem.technicians.iter_mut().enumerate() {
+        tech.levels = vec![1 + (t % 5) as u8];
+        let shift = tech.shifts[0];
+        tech.hours = Hours {
+            overtime: (shift.end - shift.start) / 10,
+            overtime_rate: Rate::new(2, 1),
+            max_working: Some((shift.end - shift.start) * 9 / 10),
+        };
+        tech.work_rate = Rate::new(1, 4);
+    }
+    let pick = |rng: &mut Rng| TechIdx(rng.range(0, techs - 1) as u32);
+    for visit in &mut problem.visits {
+        visit.requires = vec![Requirement {
+            skill: SkillIdx(0),
+            level: rng.range(1, 2) as u8,
+        }];
+        let p = &mut visit.preferences;
+        if rng.chance(0.4) {
+            p.preferred = vec![pick(&mut rng)];
+            p.preferred_penalty = rng.range(10, 200);
+        }
+        if rng.chance(0.3) {
+            p.previous = Some(pick(&mut rng));
+            p.continuity_penalty = rng.range(10, 100);
+        }
+        if rng.chance(0.1) {
+            p.excluded = vec![pick(&mut rng)];
+        }
+    }
+    problem.eligibility = Eligibility::compute(&problem.technicians, &problem.visits);
     problem
 }

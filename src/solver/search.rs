@@ -581,7 +581,7 @@ mod tests {
     use super::*;
     use crate::generate::{Spec, generate};
     use crate::solution::check::{StatedPlan, check};
-    use crate::solver::fixture::{random_solomon, with_sla};
+    use crate::solver::fixture::{random_solomon, with_field_rules, with_sla};
 
     /// Searches `problem` briefly and returns the tracked plan with the checker's total cost of it.
     fn searched(problem: &Problem, seed: u64, islands: usize) -> (Plan, Cost) {
@@ -631,6 +631,7 @@ mod tests {
             technicians: 210,
             days: 2,
             seed: 11,
+            field_rules: true,
         };
         let problem = crate::io::native::to_problem(&generate(spec), "generated").expect("valid");
         assert!(problem.technicians.len() * 2 > GRANULAR_SLOTS);
@@ -645,20 +646,24 @@ mod tests {
         /// The cost the search tracks move by move is the checker's cost of the plan it returns.
         #[test]
         fn tracked_cost_is_the_checked_cost(
-            seed in any::<u64>(), customers in 1usize..40, sla in any::<bool>(), islands in 1usize..3
+            seed in any::<u64>(), customers in 1usize..40, sla in any::<bool>(),
+            rules in any::<bool>(), islands in 1usize..3
         ) {
             let problem = random_solomon(seed, customers, 60);
             let problem = if sla { with_sla(problem, seed) } else { problem };
+            let problem = if rules { with_field_rules(problem, seed) } else { problem };
             let (plan, checked) = searched(&problem, seed, islands);
             prop_assert_eq!(plan.cost, checked);
         }
 
-        /// The same on field-service problems: levels, tiers, several days, fixed and working costs.
+        /// The same on field-service problems: levels, tiers, several days, working costs, and
+        /// the field rules (overtime, caps, preferences, durations by level).
         #[test]
         fn tracked_cost_is_the_checked_cost_in_the_field(
-            seed in any::<u64>(), visits in 1usize..40, technicians in 1usize..5, days in 1usize..3
+            seed in any::<u64>(), visits in 1usize..40, technicians in 1usize..5, days in 1usize..3,
+            field_rules in any::<bool>()
         ) {
-            let dto = generate(Spec { visits, technicians, days, seed });
+            let dto = generate(Spec { visits, technicians, days, seed, field_rules });
             let problem = crate::io::native::to_problem(&dto, "generated").expect("valid");
             let (plan, checked) = searched(&problem, seed, 1);
             prop_assert_eq!(plan.cost, checked);

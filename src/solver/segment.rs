@@ -15,7 +15,7 @@
 //! shorten how long the technician may put off leaving), which moves are filtered by before
 //! the reference schedule prices them.
 
-use crate::model::{Cost, LocIdx, Problem, TechIdx, Time, VisitIdx};
+use crate::model::{Cost, Hours, LocIdx, Problem, TechIdx, Time, VisitIdx};
 use crate::solution::schedule::Summary;
 
 /// Far enough to stand for "unbounded" while sums of a few of them cannot overflow.
@@ -38,6 +38,8 @@ pub struct Segment {
     pub travel: Time,
     /// Load of the visits in the segment.
     pub load: i64,
+    /// Preference costs of the visits for the technician the segment was made for.
+    pub preference: Cost,
     /// Location of the first stop.
     pub first: LocIdx,
     /// Location of the last stop.
@@ -55,13 +57,14 @@ impl Segment {
             distance: 0,
             travel: 0,
             load: 0,
+            preference: 0,
             first: loc,
             last: loc,
         }
     }
 
-    /// The segment of visit `v` alone.
-    pub fn visit(problem: &Problem, v: VisitIdx) -> Self {
+    /// The segment of visit `v` alone, done by technician `tech`.
+    pub fn visit(problem: &Problem, tech: TechIdx, v: VisitIdx) -> Self {
         let visit = problem.visit(v);
         let (open, close) = visit
             .windows
@@ -69,13 +72,14 @@ impl Segment {
             .map_or((-FAR, FAR), |w| (w.start, w.end));
         let earliest = visit.release.map_or(open, |r| r.max(open));
         Segment {
-            duration: visit.duration,
+            duration: problem.duration(tech, v),
             warp: (earliest - close).max(0),
             earliest: earliest.min(close),
             latest: close,
             distance: 0,
             travel: 0,
             load: visit.demand,
+            preference: visit.preferences.cost(tech),
             first: visit.loc,
             last: visit.loc,
         }
@@ -97,6 +101,7 @@ impl Segment {
                 + problem.travel.distance(self.last, next.first),
             travel: self.travel + next.travel + travel,
             load: self.load + next.load,
+            preference: self.preference + next.preference,
             first: self.first,
             last: next.last,
         }
@@ -115,29 +120,39 @@ pub fn is_simple(problem: &Problem, v: VisitIdx) -> bool {
             .is_none_or(|w| visit.release.is_none_or(|r| r <= w.end))
 }
 
-/// The start and end segments of technician `tech`'s shift `shift`.
+/// The start and end segments of technician `tech`'s shift `shift` (the end open until the
+/// overtime allowance runs out).
 pub fn ends(problem: &Problem, tech: TechIdx, shift: usize) -> (Segment, Segment) {
     let t = problem.tech(tech);
     let s = t.shifts[shift];
     (
         Segment::point(t.start, s.start, s.end),
-        Segment::point(t.end, s.start, s.end),
+        Segment::point(t.end, s.start, s.end + t.hours.overtime),
     )
 }
 
-/// The cost of a whole route (start depot to end depot) summarised by `route`, or `None` when
-/// it breaks a window, the shift or the capacity. Matches `route_cost` of the reference schedule
-/// when no visit has a due time, and is a lower bound of it otherwise.
-pub fn route_cost(problem: &Problem, tech: TechIdx, route: &Segment) -> Option<Cost> {
+/// The cost of a whole route (start depot to end depot) of technician `tech` in shift `shift`
+/// summarised by `route`, or `None` when it breaks a window, the shift, the working-time cap or
+/// the capacity. Matches `route_cost` of the reference schedule when no visit has a due time,
+/// and is a lower bound of it otherwise.
+#[inline]
+pub fn route_cost(problem: &Problem, tech: TechIdx, shift: usize, route: &Segment) -> Option<Cost> {
     let t = problem.tech(tech);
-    if route.warp > 0 || t.capacity.is_some_and(|c| route.load > c) {
+    if route.warp > 0
+        || t.capacity.is_some_and(|c| route.load > c)
+        || t.hours.max_working.is_some_and(|cap| route.duration > cap)
+    {
         return None;
     }
+    // Leaving at the earliest start that attains the least duration also returns earliest.
+    let back = route.earliest + route.duration;
     let summary = Summary {
-        departure: 0,
-        back: route.duration,
+        departure: route.earliest,
+        back,
         distance: route.distance,
         travel: route.travel,
+        preference_cost: route.preference,
+        overtime: Hours::overtime(t.shifts[shift], back),
         ..Summary::default()
     };
     Some(crate::solution::cost::route_cost(problem, tech, &summary, false).total())
@@ -148,7 +163,7 @@ mod tests {
     use super::*;
     use crate::rng::Rng;
     use crate::solution::Stop;
-    use crate::solution::schedule::simulate;
+    use crate::solution::schedule::{Violation, simulate};
 
     fn problem() -> Problem {
         let mut problem = crate::solver::fixture::random_solomon(7, 12, 60);
@@ -162,35 +177,75 @@ mod tests {
     /// Random orders of random subsets: the segment cost equals the reference schedule's.
     #[test]
     fn segments_agree_with_the_reference_schedule() {
-        let problem = problem();
+        agree(&problem(), TechIdx(0));
+    }
+
+    /// The same with durations by level, preferences, overtime and a working-time cap, for a
+    /// slow and a fast technician.
+    #[test]
+    fn segments_agree_under_field_rules() {
+        let mut problem = crate::solver::fixture::with_field_rules(problem(), 5);
+        // Shorter shifts, so overtime and the cap bind.
+        for tech in &mut problem.technicians {
+            let shift = &mut tech.shifts[0];
+            let span = shift.end - shift.start;
+            shift.end = shift.start + span * 45 / 100;
+            tech.hours.overtime = span * 6 / 10;
+            tech.hours.max_working = Some(span * 4 / 10);
+        }
+        for tech in [TechIdx(0), TechIdx(4)] {
+            let seen = agree(&problem, tech);
+            assert!(seen.overtime > 20 && seen.capped > 20, "{tech:?}: {seen:?}");
+        }
+    }
+
+    /// Segments leave eligibility to their callers, so routes are drawn from eligible visits.
+    fn agree(problem: &Problem, tech: TechIdx) -> Seen {
         let mut rng = Rng::new(3);
-        let tech = TechIdx(0);
-        let (start, end) = ends(&problem, tech, 0);
-        let mut feasible = 0;
+        let (start, end) = ends(problem, tech, 0);
+        let mut seen = Seen::default();
         for _ in 0..3000 {
             let len = rng.range(1, 6) as usize;
-            let mut visits: Vec<VisitIdx> = problem.visit_indices().collect();
+            let mut visits: Vec<VisitIdx> = problem
+                .visit_indices()
+                .filter(|&v| problem.is_eligible(tech, v))
+                .collect();
             rng.shuffle(&mut visits);
             visits.truncate(len);
             let route = visits
                 .iter()
                 .fold(start, |s, &v| {
-                    s.then(&problem, &Segment::visit(&problem, v))
+                    s.then(problem, &Segment::visit(problem, tech, v))
                 })
-                .then(&problem, &end);
-            let fast = route_cost(&problem, tech, &route);
-            let slow = simulate(
-                &problem,
+                .then(problem, &end);
+            let fast = route_cost(problem, tech, 0, &route);
+            let simulated = simulate(
+                problem,
                 tech,
                 0,
                 visits.iter().map(|&v| Stop::Visit(v)),
                 None,
-            )
-            .ok()
-            .map(|s| crate::solution::cost::route_cost(&problem, tech, &s, false).total());
+            );
+            seen.overtime += usize::from(simulated.is_ok_and(|s| s.overtime > 0));
+            seen.capped += usize::from(matches!(simulated, Err(Violation::WorkingTime { .. })));
+            let slow = simulated
+                .ok()
+                .map(|s| crate::solution::cost::route_cost(problem, tech, &s, false).total());
             assert_eq!(fast, slow, "route {visits:?}");
-            feasible += usize::from(slow.is_some());
+            seen.feasible += usize::from(slow.is_some());
         }
-        assert!(feasible > 100, "too few feasible routes drawn: {feasible}");
+        assert!(
+            seen.feasible > 100,
+            "too few feasible routes drawn: {seen:?}"
+        );
+        seen
+    }
+
+    /// How many routes drawn were feasible, ran into overtime, or broke the working-time cap.
+    #[derive(Debug, Default)]
+    struct Seen {
+        feasible: usize,
+        overtime: usize,
+        capped: usize,
     }
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod exact;
+mod field;
 mod fuzz;
 mod helpers;
 mod instances;

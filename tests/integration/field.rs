@@ -1,0 +1,203 @@
+//! Field-service rules of the native format: excluded, preferred and previous technicians,
+//! durations by skill level, overtime and working-time caps. Each test solves a small problem
+//! where the rule decides the plan, checks it, and shows that the checker catches a plan that
+//! breaks the rule.
+
+use fieldsched::Problem;
+use fieldsched::io::native;
+use fieldsched::solution::Stop;
+use fieldsched::solution::check::{StatedPlan, check};
+use serde_json::{Value, json};
+
+use crate::helpers::{quick, solve_and_check};
+
+/// Two technicians, `NEAR` next to the site and `FAR` 20 km away, both hvac level 3 on one
+/// shift 08:00–17:00, and one 1-hour repair at the site.
+fn base() -> Value {
+    let tech = |id: &str, lat: f64| {
+        json!({"id": id, "home": {"lat": lat, "lon": 4.80}, "skills": {"hvac": 3},
+               "shifts": [{"start": "2026-03-02T08:00:00+01:00", "end": "2026-03-02T17:00:00+01:00"}],
+               "cost_per_hour": 40})
+    };
+    json!({
+        "skills": ["hvac"],
+        "technicians": [tech("NEAR", 45.70), tech("FAR", 45.88)],
+        "sites": [{"id": "S1", "location": {"lat": 45.701, "lon": 4.80}}],
+        "visits": [{"id": "V1", "site": "S1", "kind": "repair", "duration": "PT1H",
+                    "skills": {"hvac": 1}}],
+        "objective": {"cost_per_km": 0.5}
+    })
+}
+
+fn read(v: &Value) -> Problem {
+    native::read(&serde_json::to_vec(v).expect("json"), "field.json").expect("a valid problem")
+}
+
+/// Who serves V1, after solving and checking.
+fn served_by(v: &Value) -> (String, StatedPlan, fieldsched::solution::check::Report) {
+    let problem = read(v);
+    let (solution, report) = solve_and_check(&problem, &quick());
+    assert!(solution.unassigned.is_empty(), "{:?}", solution.unassigned);
+    let stated = StatedPlan::from_solution(&problem, &solution).expect("feasible");
+    let tech = problem.tech(stated.routes[0].tech).id.clone();
+    (tech, stated, report)
+}
+
+/// The plan of `v` with V1 moved to technician `to` (times recomputed for the new route).
+fn moved_to(problem: &Problem, to: usize) -> StatedPlan {
+    let solution = fieldsched::Solution {
+        routes: vec![fieldsched::solution::Route {
+            tech: fieldsched::model::TechIdx(to as u32),
+            shift: 0,
+            stops: vec![Stop::Visit(fieldsched::model::VisitIdx(0))],
+        }],
+        ..fieldsched::Solution::default()
+    };
+    let mut other = problem.clone();
+    // Times from a problem without the rule under test, so the checker sees the broken rule.
+    for visit in &mut other.visits {
+        visit.preferences = Default::default();
+    }
+    other.level_durations.clear();
+    for tech in &mut other.technicians {
+        tech.hours.overtime = 86_400;
+        tech.hours.max_working = None;
+    }
+    other.eligibility = fieldsched::model::Eligibility::compute(&other.technicians, &other.visits);
+    let mut stated = StatedPlan::from_solution(&other, &solution).expect("feasible");
+    stated.cost = None;
+    stated
+}
+
+fn codes(problem: &Problem, plan: &StatedPlan) -> Vec<&'static str> {
+    check(problem, plan)
+        .violations
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+#[test]
+fn the_nearest_technician_serves_without_rules() {
+    assert_eq!(served_by(&base()).0, "NEAR");
+}
+
+#[test]
+fn an_excluded_technician_never_serves() {
+    let mut v = base();
+    v["visits"][0]["excluded_technicians"] = json!(["NEAR"]);
+    assert_eq!(served_by(&v).0, "FAR");
+    let problem = read(&v);
+    assert_eq!(codes(&problem, &moved_to(&problem, 0)), ["excluded"]);
+    // Excluding everyone who could do it is explained, not failed.
+    v["visits"][0]["excluded_technicians"] = json!(["NEAR", "FAR"]);
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let u = &solution.unassigned[0];
+    assert_eq!(u.reason.code(), "no_eligible_technician");
+    assert!(
+        u.detail.contains("NEAR, FAR") && u.detail.contains("excluded"),
+        "{}",
+        u.detail
+    );
+}
+
+#[test]
+fn a_preferred_technician_wins_when_the_penalty_outweighs_the_drive() {
+    let mut v = base();
+    v["visits"][0]["preferred_technicians"] = json!(["FAR"]);
+    v["visits"][0]["preference_penalty"] = json!(500);
+    let (tech, _, report) = served_by(&v);
+    assert_eq!(tech, "FAR");
+    assert_eq!(report.kpis.cost.preference, 0);
+    // A token penalty is not worth 40 km: NEAR serves and the penalty is charged.
+    v["visits"][0]["preference_penalty"] = json!(0.5);
+    let (tech, _, report) = served_by(&v);
+    assert_eq!(tech, "NEAR");
+    assert_eq!(report.kpis.cost.preference, 500);
+}
+
+#[test]
+fn the_previous_technician_keeps_the_site() {
+    let mut v = base();
+    v["sites"][0]["last_technician"] = json!("FAR");
+    v["objective"]["continuity_penalty"] = json!(500);
+    assert_eq!(served_by(&v).0, "FAR");
+    let problem = read(&v);
+    let report = check(&problem, &moved_to(&problem, 0));
+    assert!(report.is_feasible());
+    assert_eq!(report.kpis.cost.preference, 500_000);
+    v["sites"][0]["last_technician"] = json!("NOBODY");
+    let err = native::read(&serde_json::to_vec(&v).expect("json"), "f.json").unwrap_err();
+    assert!(err.to_string().contains("E202") && err.to_string().contains("last_technician"));
+}
+
+#[test]
+fn experts_take_less_time_and_the_checker_holds_them_to_it() {
+    let mut v = base();
+    v["duration_factor_by_level"] = json!({"3": 0.5, "5": 0.25});
+    v["technicians"][1]["skills"]["hvac"] = json!(5);
+    let (_, stated, _) = served_by(&v);
+    let stop = stated.routes[0].stops[0].time;
+    assert_eq!(stop.end - stop.start, 1800, "level 3 takes half the hour");
+    // FAR (level 5) would need only 15 min; NEAR's stated 15 min are too short.
+    let problem = read(&v);
+    let mut plan = moved_to(&problem, 0);
+    plan.routes[0].stops[0].time.end = plan.routes[0].stops[0].time.start + 900;
+    assert!(codes(&problem, &plan).contains(&"duration"));
+    for (key, code) in [("6", "E305"), ("x", "E305")] {
+        v["duration_factor_by_level"] = json!({key: 0.5});
+        let err = native::read(&serde_json::to_vec(&v).expect("json"), "f.json").unwrap_err();
+        assert!(err.to_string().contains(code), "{key}: {err}");
+    }
+    v["duration_factor_by_level"] = json!({"2": 0.0});
+    let err = native::read(&serde_json::to_vec(&v).expect("json"), "f.json").unwrap_err();
+    assert!(err.to_string().contains("E304"), "{err}");
+}
+
+/// A 3-hour job in a 2-hour shift.
+fn short_shift() -> Value {
+    let mut v = base();
+    v["technicians"].as_array_mut().expect("list").truncate(1);
+    v["technicians"][0]["shifts"][0]["end"] = json!("2026-03-02T10:00:00+01:00");
+    v["visits"][0]["duration"] = json!("PT3H");
+    v
+}
+
+#[test]
+fn overtime_lets_a_long_job_finish_at_a_cost() {
+    let v = short_shift();
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let u = &solution.unassigned[0];
+    assert_eq!(u.reason.code(), "shift_too_short");
+    assert!(u.detail.contains("NEAR in shift 0, needs"), "{}", u.detail);
+
+    let mut v = short_shift();
+    v["technicians"][0]["max_overtime"] = json!("PT2H");
+    v["technicians"][0]["overtime_cost_per_hour"] = json!(30);
+    let (_, stated, report) = served_by(&v);
+    let over = stated.routes[0].end - (read(&v).technicians[0].shifts[0].end);
+    assert!(over > 3600 && over < 3700, "about an hour over: {over}");
+    assert_eq!(report.kpis.overtime, over);
+    assert_eq!(report.kpis.cost.overtime, (over * 30_000 + 1800) / 3600);
+    // Past the allowance the checker objects.
+    v["technicians"][0]["max_overtime"] = json!("PT30M");
+    let problem = read(&v);
+    assert!(codes(&problem, &moved_to(&problem, 0)).contains(&"shift"));
+}
+
+#[test]
+fn a_working_time_cap_is_never_exceeded() {
+    let mut v = base();
+    v["technicians"][0]["max_working_time"] = json!("PT50M");
+    // NEAR cannot work the hour; FAR can.
+    assert_eq!(served_by(&v).0, "FAR");
+    let problem = read(&v);
+    assert_eq!(codes(&problem, &moved_to(&problem, 0)), ["working_time"]);
+    v["technicians"][1]["max_working_time"] = json!("PT50M");
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let u = &solution.unassigned[0];
+    assert!(u.detail.contains("working-time cap"), "{}", u.detail);
+}

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::io::native::{
-    LocationDto, ObjectiveDto, ProblemDto, ShiftDto, SiteDto, SlaTierDto, TechnicianDto, TravelDto,
-    VisitDto, VisitKindDto, WindowDto,
+    CalendarDto, LocationDto, ObjectiveDto, ProblemDto, ShiftDto, SiteDto, SlaTierDto,
+    TechnicianDto, TravelDto, VisitDto, VisitKindDto, WindowDto,
 };
 use crate::io::time::{format_duration, format_timestamp, parse_timestamp};
 use crate::rng::Rng;
@@ -98,18 +98,21 @@ pub fn generate(spec: Spec) -> ProblemDto {
             response: "PT4H".into(),
             penalty_per_minute: 5.0,
             breach_penalty: 500.0,
+            calendar: None,
         },
         SlaTierDto {
             name: "gold".into(),
             response: "PT8H".into(),
             penalty_per_minute: 2.0,
             breach_penalty: 200.0,
+            calendar: None,
         },
         SlaTierDto {
             name: "silver".into(),
             response: "PT24H".into(),
             penalty_per_minute: 0.5,
             breach_penalty: 50.0,
+            calendar: None,
         },
     ];
     let site_count = (spec.visits * 6).div_ceil(7).max(1);
@@ -199,6 +202,7 @@ pub fn generate(spec: Spec) -> ProblemDto {
         ),
         skills: SKILLS.iter().map(|s| s.to_string()).collect(),
         sla_tiers: tiers,
+        calendars: Vec::new(),
         technicians,
         sites,
         visits,
@@ -214,12 +218,26 @@ pub fn generate(spec: Spec) -> ProblemDto {
 }
 
 /// Adds the field-service rules, drawing from their own random stream so the rest of the
-/// instance is the one generated without them: one hour of overtime at a 50 % premium and a
+/// instance is the one generated without them: silver's response becomes the next business
+/// day (10 open hours of a Monday–Friday 08:00–18:00 calendar); one hour of overtime at a 50 % premium and a
 /// 10-hour cap per shift; a quarter of the sites with the technician who served them last; a
 /// tenth of the visits with one or two preferred technicians and a twentieth with an excluded
 /// one; trainees take 25 % longer and experts 20 % less.
 fn add_field_rules(dto: &mut ProblemDto, seed: u64) {
     let mut rng = Rng::new(seed ^ 0x5eed_f1e1d);
+    dto.calendars = vec![CalendarDto {
+        name: "business".into(),
+        utc_offset: None,
+        hours: ["mon", "tue", "wed", "thu", "fri"]
+            .into_iter()
+            .map(|day| (day.to_string(), vec![["08:00".into(), "18:00".into()]]))
+            .collect(),
+        holidays: Vec::new(),
+    }];
+    for tier in dto.sla_tiers.iter_mut().filter(|t| t.name == "silver") {
+        tier.response = "PT10H".into();
+        tier.calendar = Some("business".into());
+    }
     let ids: Vec<String> = dto.technicians.iter().map(|t| t.id.clone()).collect();
     for tech in &mut dto.technicians {
         tech.max_overtime = Some("PT1H".into());

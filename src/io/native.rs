@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Issue, Result};
+use crate::model::calendar::parse_time_of_day;
 use crate::model::{
-    Clock, Coord, Cost, Eligibility, Hours, LocIdx, Objective, ObjectiveKind, Preferences, Problem,
-    Rate, Requirement, Shift, Site, SiteIdx, Skill, SkillIdx, SlaTier, TechIdx, Technician,
-    TierIdx, Time, TravelMatrix, Visit, VisitKind, Window,
+    Calendar, Clock, Coord, Cost, Eligibility, Hours, LocIdx, Objective, ObjectiveKind,
+    Preferences, Problem, Rate, Requirement, Shift, Site, SiteIdx, Skill, SkillIdx, SlaTier,
+    TechIdx, Technician, TierIdx, Time, TravelMatrix, Visit, VisitKind, Window,
 };
 
 use super::time::{parse_duration, parse_timestamp};
@@ -35,6 +36,9 @@ pub struct ProblemDto {
     /// SLA tiers; sites and visits name them.
     #[serde(default)]
     pub sla_tiers: Vec<SlaTierDto>,
+    /// Business-hour calendars; SLA tiers name them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendars: Vec<CalendarDto>,
     /// The technicians.
     pub technicians: Vec<TechnicianDto>,
     /// Customer sites.
@@ -67,6 +71,26 @@ pub struct SlaTierDto {
     /// Penalty once per visit that starts late.
     #[serde(default)]
     pub breach_penalty: f64,
+    /// Count `response` in the open hours of this calendar (default: calendar hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+}
+
+/// Weekly business hours with holidays.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDto {
+    /// Name the SLA tiers refer to.
+    pub name: String,
+    /// UTC offset the hours are in, e.g. `+01:00` (default: that of the earliest shift start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<String>,
+    /// Open hours by weekday (`mon` … `sun`), each a list of `["HH:MM", "HH:MM"]`; days not
+    /// listed are closed.
+    pub hours: BTreeMap<String, Vec<[String; 2]>>,
+    /// Dates closed all day, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<String>,
 }
 
 /// A point: `lat`/`lon` in degrees, or planar `x`/`y` in kilometres (benchmark data).
@@ -372,10 +396,11 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
             )],
         ));
     };
-    const KNOWN: [&str; 9] = [
+    const KNOWN: [&str; 10] = [
         "name",
         "skills",
         "sla_tiers",
+        "calendars",
         "technicians",
         "sites",
         "visits",
@@ -394,6 +419,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
     let name = optional(map, "name", &mut issues).unwrap_or_default();
     let skills = list(map, "skills", true, &mut issues);
     let sla_tiers = list(map, "sla_tiers", false, &mut issues);
+    let calendars = list(map, "calendars", false, &mut issues);
     let technicians = list(map, "technicians", true, &mut issues);
     let sites = list(map, "sites", true, &mut issues);
     let visits = list(map, "visits", true, &mut issues);
@@ -408,6 +434,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
         name,
         skills,
         sla_tiers,
+        calendars,
         technicians,
         sites,
         visits,
@@ -781,12 +808,26 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         &mut b.issues,
     );
 
+    let calendars = calendars(&mut b);
+    let mut tier_calendars = Vec::with_capacity(dto.sla_tiers.len());
     let tiers: Vec<SlaTier> = dto
         .sla_tiers
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let path = format!("$.sla_tiers[{i}]");
+            tier_calendars.push(t.calendar.as_deref().and_then(|name| {
+                let found = calendars.get(name);
+                if found.is_none() {
+                    b.issue(
+                        "E202",
+                        format!("{path}.calendar"),
+                        format!("unknown calendar `{name}`"),
+                        "list it in `calendars` or fix the name",
+                    );
+                }
+                found
+            }));
             let response = b
                 .duration(&t.response, format!("{path}.response"))
                 .unwrap_or(0);
@@ -987,7 +1028,26 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             None => site.tier,
         };
         let due = match (release, tier) {
-            (Some(r), Some(t)) => Some(r.saturating_add(tiers[t.get()].response)),
+            (Some(r), Some(t)) => {
+                let response = tiers[t.get()].response;
+                match tier_calendars[t.get()] {
+                    None => Some(r.saturating_add(response)),
+                    Some(calendar) => {
+                        let from = origin + chrono::Duration::seconds(r);
+                        let due = calendar.add_open_time(from, response);
+                        if due.is_none() {
+                            b.issue(
+                                "E312",
+                                format!("{path}.requested_at"),
+                                "the tier's calendar has no open time left within three years"
+                                    .into(),
+                                "open the calendar on some days, or drop holidays",
+                            );
+                        }
+                        due.map(|d| (d - origin).num_seconds())
+                    }
+                }
+            }
             _ => None,
         };
         if !(1..=1000).contains(&v.priority) {
@@ -1105,6 +1165,97 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         eligibility,
         level_durations,
     })
+}
+
+/// The calendars by name, each validated: known weekdays, `HH:MM` times, intervals that
+/// open before they close and do not overlap, dates, an offset, some open time.
+fn calendars(b: &mut Builder<'_>) -> HashMap<String, Calendar> {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let mut out = HashMap::new();
+    check_unique(
+        b.dto.calendars.iter().map(|c| c.name.as_str()),
+        "calendars",
+        &mut b.issues,
+    );
+    for (i, c) in b.dto.calendars.iter().enumerate() {
+        let path = format!("$.calendars[{i}]");
+        let mut bad = |at: String, message: String, hint: &str| {
+            b.issues.push(Issue::new("E312", at, message, hint));
+        };
+        let offset = match &c.utc_offset {
+            None => *b.origin.offset(),
+            Some(text) => text.parse::<FixedOffset>().unwrap_or_else(|_| {
+                bad(
+                    format!("{path}.utc_offset"),
+                    format!("`{text}` is not a UTC offset"),
+                    "write e.g. +01:00 or -05:00",
+                );
+                *b.origin.offset()
+            }),
+        };
+        let mut week: [Vec<(i64, i64)>; 7] = Default::default();
+        for (day, intervals) in &c.hours {
+            let Some(d) = DAYS.iter().position(|name| name == day) else {
+                bad(
+                    format!("{path}.hours.{day}"),
+                    format!("`{day}` is not a weekday"),
+                    "use mon, tue, wed, thu, fri, sat or sun",
+                );
+                continue;
+            };
+            for (k, [open, close]) in intervals.iter().enumerate() {
+                let at = format!("{path}.hours.{day}[{k}]");
+                match (parse_time_of_day(open), parse_time_of_day(close)) {
+                    (Some(o), Some(c)) if o < c => week[d].push((o, c)),
+                    (Some(_), Some(_)) => bad(
+                        at,
+                        format!("{open}–{close} closes before it opens"),
+                        "give the opening time first",
+                    ),
+                    _ => bad(
+                        at,
+                        format!("`{open}`–`{close}` are not times of day"),
+                        "write HH:MM from 00:00 to 24:00",
+                    ),
+                }
+            }
+            week[d].sort_unstable();
+            if week[d].windows(2).any(|w| w[1].0 < w[0].1) {
+                bad(
+                    format!("{path}.hours.{day}"),
+                    format!("the hours of {day} overlap"),
+                    "make the intervals of a day disjoint",
+                );
+            }
+        }
+        let mut holidays = std::collections::BTreeSet::new();
+        for (k, h) in c.holidays.iter().enumerate() {
+            match chrono::NaiveDate::parse_from_str(h, "%Y-%m-%d") {
+                Ok(date) => {
+                    holidays.insert(date);
+                }
+                Err(_) => bad(
+                    format!("{path}.holidays[{k}]"),
+                    format!("`{h}` is not a date"),
+                    "write YYYY-MM-DD",
+                ),
+            }
+        }
+        let calendar = Calendar {
+            offset,
+            week,
+            holidays,
+        };
+        if !calendar.opens() {
+            bad(
+                format!("{path}.hours"),
+                format!("calendar `{}` is never open", c.name),
+                "give opening hours for at least one weekday",
+            );
+        }
+        out.insert(c.name.clone(), calendar);
+    }
+    out
 }
 
 /// Service time per mille by level (index 0 unused), or empty when no factor is given.

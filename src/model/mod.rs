@@ -1,9 +1,11 @@
 //! The validated, immutable problem: dense indices, integer time, a flat travel matrix and the
 //! technician × visit eligibility table.
 
+pub mod calendar;
 mod eligibility;
 mod travel;
 
+pub use calendar::Calendar;
 pub use eligibility::Eligibility;
 pub use travel::TravelMatrix;
 

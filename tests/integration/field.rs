@@ -201,3 +201,64 @@ fn a_working_time_cap_is_never_exceeded() {
     let u = &solution.unassigned[0];
     assert!(u.detail.contains("working-time cap"), "{}", u.detail);
 }
+
+/// A repair requested on Friday 16:00 for a technician who works on Monday, in a tier with a
+/// 4-hour response.
+fn weekend_call() -> Value {
+    let mut v = base();
+    v["technicians"].as_array_mut().expect("list").truncate(1);
+    v["technicians"][0]["shifts"] = json!([
+        {"start": "2026-03-09T08:00:00+01:00", "end": "2026-03-09T17:00:00+01:00"}
+    ]);
+    v["sla_tiers"] = json!([{"name": "silver", "response": "PT4H", "penalty_per_minute": 1}]);
+    v["visits"][0]["sla"] = json!("silver");
+    v["visits"][0]["requested_at"] = json!("2026-03-06T16:00:00+01:00");
+    v
+}
+
+#[test]
+fn a_business_calendar_stops_the_sla_clock_out_of_hours() {
+    // Calendar hours: due on Friday 20:00, so Monday's visit is late.
+    let v = weekend_call();
+    let (_, _, report) = served_by(&v);
+    assert_eq!((report.kpis.sla["silver"].on_time, report.kpis.sla["silver"].late), (0, 1));
+
+    // Business hours Mon–Fri 08:00–17:00: one hour on Friday, three on Monday → 11:00.
+    let mut v = weekend_call();
+    let week: serde_json::Map<String, Value> = ["mon", "tue", "wed", "thu", "fri"]
+        .iter()
+        .map(|d| (d.to_string(), json!([["08:00", "17:00"]])))
+        .collect();
+    v["calendars"] = json!([{"name": "office", "hours": week}]);
+    v["sla_tiers"][0]["calendar"] = json!("office");
+    let problem = read(&v);
+    assert_eq!(problem.visits[0].due, Some(3 * 3600), "Monday 11:00, 3 h after the shift start");
+    let (_, _, report) = served_by(&v);
+    assert_eq!((report.kpis.sla["silver"].on_time, report.kpis.sla["silver"].late), (1, 0));
+
+    // A holiday on Monday moves it to Tuesday 11:00, past the only shift: late again.
+    v["calendars"][0]["holidays"] = json!(["2026-03-09"]);
+    let problem = read(&v);
+    assert_eq!(problem.visits[0].due, Some(27 * 3600));
+
+    // Every calendar mistake is reported with its place.
+    for (field, value, place) in [
+        ("hours", json!({"mon": [["08:00", "17:00"]], "sun2": [["08:00", "09:00"]]}), "hours.sun2"),
+        ("hours", json!({"mon": [["17:00", "08:00"]]}), "hours.mon[0]"),
+        ("hours", json!({"mon": [["08:00", "12:00"], ["11:00", "13:00"]]}), "hours.mon"),
+        ("hours", json!({"mon": [["8h", "17:00"]]}), "hours.mon[0]"),
+        ("hours", json!({}), "hours"),
+        ("holidays", json!(["2026-02-30"]), "holidays[0]"),
+        ("utc_offset", json!("+25:00"), "utc_offset"),
+    ] {
+        let mut bad = v.clone();
+        bad["calendars"][0][field] = value;
+        let err = native::read(&serde_json::to_vec(&bad).expect("json"), "f.json").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("E312") && text.contains(&format!("$.calendars[0].{place}")), "{text}");
+    }
+    let mut bad = v.clone();
+    bad["sla_tiers"][0]["calendar"] = json!("shop");
+    let err = native::read(&serde_json::to_vec(&bad).expect("json"), "f.json").unwrap_err();
+    assert!(err.to_string().contains("E202"), "{err}");
+}

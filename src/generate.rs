@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::io::native::{
-    CalendarDto, LocationDto, ObjectiveDto, ProblemDto, ShiftDto, SiteDto, SlaTierDto,
+    BreakDto, CalendarDto, LocationDto, ObjectiveDto, ProblemDto, ShiftDto, SiteDto, SlaTierDto,
     TechnicianDto, TravelDto, VisitDto, VisitKindDto, WindowDto,
 };
 use crate::io::time::{format_duration, format_timestamp, parse_timestamp};
@@ -80,6 +80,7 @@ pub fn generate(spec: Spec) -> ProblemDto {
                     .map(|d| ShiftDto {
                         start: at(d * DAY + start),
                         end: at(d * DAY + start + 9 * H),
+                        lunch: None,
                     })
                     .collect(),
                 cost_per_hour: rng.range(35, 60) as f64,
@@ -219,7 +220,8 @@ pub fn generate(spec: Spec) -> ProblemDto {
 
 /// Adds the field-service rules, drawing from their own random stream so the rest of the
 /// instance is the one generated without them: silver's response becomes the next business
-/// day (10 open hours of a Monday–Friday 08:00–18:00 calendar); one hour of overtime at a 50 % premium and a
+/// day (10 open hours of a Monday–Friday 08:00–18:00 calendar); a 30-minute break starting
+/// 3½ to 6 hours into each shift; one hour of overtime at a 50 % premium and a
 /// 10-hour cap per shift; a quarter of the sites with the technician who served them last; a
 /// tenth of the visits with one or two preferred technicians and a twentieth with an excluded
 /// one; trainees take 25 % longer and experts 20 % less.
@@ -240,6 +242,15 @@ fn add_field_rules(dto: &mut ProblemDto, seed: u64) {
     }
     let ids: Vec<String> = dto.technicians.iter().map(|t| t.id.clone()).collect();
     for tech in &mut dto.technicians {
+        // Lunch: 30 minutes starting 3½ to 6 hours into the shift.
+        for shift in &mut tech.shifts {
+            let start = parse_timestamp(&shift.start).unwrap_or_else(|_| unreachable!("generated"));
+            shift.lunch = Some(BreakDto {
+                earliest: format_timestamp(&start, 3 * 3600 + 1800),
+                latest: format_timestamp(&start, 6 * 3600),
+                duration: "PT30M".into(),
+            });
+        }
         tech.max_overtime = Some("PT1H".into());
         tech.overtime_cost_per_hour = tech.cost_per_hour / 2.0;
         tech.max_working_time = Some("PT10H".into());

@@ -14,7 +14,8 @@ const COLUMNS: &str =
     "technician,shift,position,visit,kind,site,tier,arrival,start,end,due,late,reason";
 
 /// The schedule: one row per stop of every route (restock stops included), in route order,
-/// then one row per visit left out with its reason. Times are written as in plans; `late` is
+/// and a `break` row after a route's stops when it takes one; then one row per visit left out
+/// with its reason. Times are written as in plans; `late` is
 /// in minutes (calendar problems) or file units.
 pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
     let units = Units::new(problem);
@@ -70,6 +71,24 @@ pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
                 end,
                 due,
                 late,
+                String::new(),
+            ]);
+        }
+        if let Some((from, to)) = route.lunch {
+            let [from, to] = [from, to].map(time);
+            row([
+                tech.clone(),
+                route.shift.to_string(),
+                String::new(),
+                String::new(),
+                "break".into(),
+                String::new(),
+                String::new(),
+                from.clone(),
+                from,
+                to,
+                String::new(),
+                "0".into(),
                 String::new(),
             ]);
         }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::error::{Error, Issue, Result};
 use crate::model::calendar::parse_time_of_day;
 use crate::model::{
-    Calendar, Clock, Coord, Cost, Eligibility, Hours, LocIdx, Objective, ObjectiveKind,
+    Break, Calendar, Clock, Coord, Cost, Eligibility, Hours, LocIdx, Objective, ObjectiveKind,
     Preferences, Problem, Rate, Requirement, Shift, Site, SiteIdx, Skill, SkillIdx, SlaTier,
     TechIdx, Technician, TierIdx, Time, TravelMatrix, Visit, VisitKind, Window,
 };
@@ -119,6 +119,22 @@ pub struct ShiftDto {
     pub start: String,
     /// Latest return home.
     pub end: String,
+    /// A break owed when working past its earliest start.
+    #[serde(default, rename = "break", skip_serializing_if = "Option::is_none")]
+    pub lunch: Option<BreakDto>,
+}
+
+/// A break placed by the solver wherever the technician is: it starts between `earliest` and
+/// `latest` (RFC 3339) and lasts `duration` (ISO 8601).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BreakDto {
+    /// Earliest start.
+    pub earliest: String,
+    /// Latest start.
+    pub latest: String,
+    /// How long it lasts, e.g. `PT30M`.
+    pub duration: String,
 }
 
 /// A technician.
@@ -887,7 +903,29 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
                         "swap start and end, or fix the dates",
                     );
                 } else {
-                    shifts.push(Shift { start, end });
+                    let lunch = s.lunch.as_ref().and_then(|l| {
+                        let bp = format!("{sp}.break");
+                        let earliest = b.time(&l.earliest, format!("{bp}.earliest"));
+                        let latest = b.time(&l.latest, format!("{bp}.latest"));
+                        let duration = b.duration(&l.duration, format!("{bp}.duration"));
+                        let (from, to, duration) = (earliest?, latest?, duration?);
+                        if to < from || from < start || to > end {
+                            b.issue(
+                                "E303",
+                                bp,
+                                "the break window ends before it starts or lies outside its shift"
+                                    .into(),
+                                "give earliest ≤ latest, both within the shift",
+                            );
+                            return None;
+                        }
+                        Some(Break {
+                            start: from,
+                            end: to,
+                            duration,
+                        })
+                    });
+                    shifts.push(Shift { start, end, lunch });
                 }
             }
         }

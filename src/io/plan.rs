@@ -47,6 +47,18 @@ pub struct RouteDto {
     pub end: Value,
     /// Stops in order (a restock stop carries the depot's id).
     pub visits: Vec<StopDto>,
+    /// The break taken, if any.
+    #[serde(default, rename = "break", skip_serializing_if = "Option::is_none")]
+    pub lunch: Option<BreakTimeDto>,
+}
+
+/// When a break was taken.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BreakTimeDto {
+    /// Start.
+    pub start: Value,
+    /// End.
+    pub end: Value,
 }
 
 /// One stop.
@@ -245,6 +257,10 @@ pub fn to_dto(
                     end: u.time(s.time.end),
                 })
                 .collect(),
+            lunch: r.lunch.map(|(start, end)| BreakTimeDto {
+                start: u.time(start),
+                end: u.time(end),
+            }),
         })
         .collect();
     let k = &report.kpis;
@@ -405,6 +421,12 @@ pub fn resolve(dto: &PlanDto, source: &str, problem: &Problem) -> Result<StatedP
             start: time(&route.start, format!("{path}.start"), &mut issues),
             end: time(&route.end, format!("{path}.end"), &mut issues),
             stops,
+            lunch: route.lunch.as_ref().map(|b| {
+                (
+                    time(&b.start, format!("{path}.break.start"), &mut issues),
+                    time(&b.end, format!("{path}.break.end"), &mut issues),
+                )
+            }),
         });
     }
     let mut unassigned = Vec::new();

@@ -57,7 +57,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:
 text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}\
 .bad{color:#b00}.kpis{display:flex;gap:32px;flex-wrap:wrap}\
 svg text{font-size:11px;font-family:system-ui,sans-serif}\
-.travel{fill:#9aa}.wait{fill:#e4e4e4}.restock{fill:#555}\
+.travel{fill:#9aa}.wait{fill:#e4e4e4}.restock{fill:#555}.break{fill:#b07aa1}\
 .installation{fill:#4c78a8}.inspection{fill:#59a14f}.maintenance{fill:#f28e2b}.repair{fill:#e15759}\
 .late{stroke:#b00;stroke-width:2.5}.legend span{display:inline-block;width:12px;height:12px;\
 margin:0 4px 0 14px;vertical-align:middle}";
@@ -85,6 +85,8 @@ fn summary(page: &mut String, problem: &Problem, report: &Report, dto: &PlanDto)
         ("distance", k.cost.distance),
         ("SLA lateness", k.cost.lateness),
         ("left out", k.cost.unassigned),
+        ("overtime", k.cost.overtime),
+        ("preferences", k.cost.preference),
     ] {
         row(
             &format!("&nbsp;&nbsp;of which {term}"),
@@ -249,6 +251,7 @@ fn gantt(page: &mut String, problem: &Problem, plan: &StatedPlan) {
          <span style=\"background:#e15759\"></span>repair\
          <span style=\"background:#9aa\"></span>travel\
          <span style=\"background:#e4e4e4\"></span>waiting\
+         <span style=\"background:#b07aa1\"></span>break\
          &nbsp;&nbsp;late, by SLA tier:"
     );
     for (k, tier) in problem.tiers.iter().enumerate() {
@@ -351,6 +354,14 @@ fn gantt(page: &mut String, problem: &Problem, plan: &StatedPlan) {
             previous = t.end;
         }
         bar(previous, route.end, "travel", "travel home");
+        if let Some((from, to)) = route.lunch {
+            let tip = format!(
+                "break {}–{}",
+                clock_label(problem, from - base),
+                clock_label(problem, to - base)
+            );
+            bar(from, to, "break", &tip);
+        }
     }
     page.push_str("</svg>\n");
 }
@@ -452,13 +463,19 @@ fn technicians(page: &mut String, problem: &Problem, plan: &StatedPlan) {
         row.routes += 1;
         row.working += route.end - route.start;
         let mut previous = route.start;
+        // A break taken before driving on sits between a stop and the next arrival.
+        let resting = |from: Time, to: Time| {
+            route
+                .lunch
+                .map_or(0, |(b, e)| (e.min(to) - b.max(from)).max(0))
+        };
         for stop in &route.stops {
             row.visits += usize::from(matches!(stop.stop, Stop::Visit(_)));
-            row.travel += stop.time.arrival - previous;
+            row.travel += stop.time.arrival - previous - resting(previous, stop.time.arrival);
             row.service += stop.time.end - stop.time.start;
             previous = stop.time.end;
         }
-        row.travel += route.end - previous;
+        row.travel += route.end - previous - resting(previous, route.end);
     }
     page.push_str(
         "<h2>Technicians</h2><table><tr><th>Technician</th><th>Routes</th><th>Visits</th>\

@@ -108,10 +108,7 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
             "put the depot first",
         ));
     }
-    let shift = Shift {
-        start: depot.window.start,
-        end: depot.window.end,
-    };
+    let shift = Shift::new(depot.window.start, depot.window.end);
     let (fixed, kind) = match objective {
         ObjectiveKind::Distance => (0, ObjectiveKind::Distance),
         _ => (VEHICLE_COST, ObjectiveKind::Hierarchical),

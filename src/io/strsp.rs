@@ -234,10 +234,7 @@ fn parse(file: &TextFile<'_>, crew: Crew) -> std::result::Result<Problem, Issue>
         });
     }
     let (depot, customers) = bench::split_depot(&nodes, file.at_end())?;
-    let shift = Shift {
-        start: depot.window.start,
-        end: depot.window.end,
-    };
+    let shift = Shift::new(depot.window.start, depot.window.end);
     let techs = crew
         .techs
         .into_iter()

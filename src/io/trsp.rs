@@ -193,10 +193,7 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
         if (1..=crew).contains(&k) {
             let mut t = bench::technician(
                 id.to_string(),
-                Shift {
-                    start: window.start,
-                    end: window.end,
-                },
+                Shift::new(window.start, window.end),
                 None,
                 0,
             );

@@ -173,6 +173,40 @@ pub struct Shift {
     pub start: Time,
     /// Latest return.
     pub end: Time,
+    /// The break to take, if the shift has one.
+    pub lunch: Option<Break>,
+}
+
+impl Shift {
+    /// A shift from `start` to `end` without a break.
+    pub fn new(start: Time, end: Time) -> Self {
+        Shift {
+            start,
+            end,
+            lunch: None,
+        }
+    }
+}
+
+/// A break of `duration` that starts between `start` and `end`, wherever the technician is.
+/// It is owed when the technician works past `start`: when service ends after `start` and the
+/// shift did not begin after `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Break {
+    /// Earliest start.
+    pub start: Time,
+    /// Latest start.
+    pub end: Time,
+    /// How long it lasts.
+    pub duration: Time,
+}
+
+impl Break {
+    /// Whether a route that leaves at `departure` and ends its last service at `last_end` owes
+    /// the break.
+    pub fn is_owed(&self, departure: Time, last_end: Time) -> bool {
+        departure <= self.end && last_end > self.start
+    }
 }
 
 /// A technician with home, skill levels, shifts and costs.

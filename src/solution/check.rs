@@ -1,7 +1,9 @@
 //! The independent checker: recomputes every route of a plan from the problem alone and lists
 //! every violation. It shares no code with the solver's schedule but the lateness formula.
 
-use crate::model::{Cost, LocIdx, MAX_PART_TYPES, Problem, TechIdx, Technician, Time, Visit};
+use crate::model::{
+    Cost, LocIdx, MAX_PART_TYPES, Problem, Shift, TechIdx, Technician, Time, Visit,
+};
 
 use super::kpis::Kpis;
 use super::schedule::{self, StopTime};
@@ -29,6 +31,8 @@ pub struct StatedRoute {
     pub end: Time,
     /// Stops with their times.
     pub stops: Vec<StatedStop>,
+    /// Start and end of the break taken, if any.
+    pub lunch: Option<(Time, Time)>,
 }
 
 /// A plan as written in a file: routes with times, unassigned visits, the stated cost.
@@ -79,6 +83,12 @@ impl StatedPlan {
                     .zip(&times)
                     .map(|(&stop, &time)| StatedStop { stop, time })
                     .collect(),
+                lunch: summary.lunch.map(|from| {
+                    let taken = problem.tech(route.tech).shifts[route.shift]
+                        .lunch
+                        .map_or(0, |b| b.duration);
+                    (from, from + taken)
+                }),
             });
         }
         cost.unassigned = super::cost::unassigned_cost(problem, &solution.unassigned);
@@ -98,7 +108,8 @@ impl StatedPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Stable code: `coverage`, `duplicate`, `eligibility`, `window`, `release`, `travel`,
-    /// `duration`, `shift`, `working_time`, `excluded`, `capacity`, `tools`, `parts`, `depot`,
+    /// `duration`, `shift`, `working_time`, `break`, `excluded`, `capacity`, `tools`, `parts`,
+    /// `depot`,
     /// `shift_reused`, `cost`,
     /// `unassigned_mandatory` (a warning).
     pub code: &'static str,
@@ -443,6 +454,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
         );
     }
     let overtime = (route.end - shift.end).max(0);
+    check_break(c, r, route, tech, *shift);
     let k = &mut c.report.kpis;
     k.distance += distance;
     k.travel_time += travel;
@@ -464,6 +476,72 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
     k.cost.preference = k.cost.preference.saturating_add(preference);
     k.overtime += overtime;
 }
+/// The break of a route: taken when owed, within its window, long enough, and in a gap of
+/// the route that leaves time for the drive.
+fn check_break(
+    c: &mut Checker<'_>,
+    r: usize,
+    route: &StatedRoute,
+    tech: &Technician,
+    shift: Shift,
+) {
+    let Some(b) = shift.lunch else {
+        return;
+    };
+    let p = c.problem;
+    let last_end = route.stops.last().map_or(route.start, |s| s.time.end);
+    let Some((from, to)) = route.lunch else {
+        if b.is_owed(route.start, last_end) {
+            c.flag(
+                "break",
+                Some(r),
+                None,
+                format!("{} works past {} but takes no break", tech.id, b.start),
+            );
+        }
+        return;
+    };
+    if from < b.start || from > b.end {
+        c.flag(
+            "break",
+            Some(r),
+            None,
+            format!("the break starts at {from}, outside {}–{}", b.start, b.end),
+        );
+    }
+    if to - from < b.duration {
+        c.flag(
+            "break",
+            Some(r),
+            None,
+            format!("the break lasts {} but must last {}", to - from, b.duration),
+        );
+    }
+    let places = route.stops.iter().map(|s| {
+        let loc = match s.stop {
+            Stop::Visit(v) => p.visit(v).loc,
+            Stop::Restock => p.depot.as_ref().map_or(tech.end, |d| d.loc),
+        };
+        (loc, s.time.start, s.time.end)
+    });
+    let mut gap_from = (tech.start, route.start);
+    let fits = places
+        .chain(std::iter::once((tech.end, route.end, route.end)))
+        .any(|(loc, start, end)| {
+            let (at, free) = gap_from;
+            gap_from = (loc, end);
+            free <= from && to <= start && start - free >= p.travel.time(at, loc) + (to - from)
+        });
+    if !fits {
+        c.flag(
+            "break",
+            Some(r),
+            None,
+            format!("the break {from}–{to} overlaps service or the drive between stops"),
+        );
+    }
+}
+
 /// The stated plan of a solution (times from the reference schedule) and the checker's report
 /// on it; a plan the checker rejects is a solver bug, reported as an error.
 pub fn check_solution(

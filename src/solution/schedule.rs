@@ -56,6 +56,8 @@ pub enum Violation {
         /// Stop index.
         stop: usize,
     },
+    /// The break cannot start within its window.
+    Break,
     /// A restock stop in a problem without a depot.
     NoDepot {
         /// Stop index.
@@ -86,6 +88,8 @@ pub struct Summary {
     pub preference_cost: Cost,
     /// Ticks back after the end of the shift.
     pub overtime: Time,
+    /// When the break starts, if one is taken.
+    pub lunch: Option<Time>,
 }
 
 impl Summary {
@@ -133,8 +137,21 @@ where
     let stops = stops.into_iter();
     let earliest = problem.tech(tech).shifts[shift].start;
     let first = walk(problem, tech, shift, stops.clone(), earliest, None)?;
-    let departure = earliest + first.delay;
+    let mut departure = earliest + first.delay;
     let mut summary = first.summary;
+    if problem.tech(tech).shifts[shift].lunch.is_some() && first.delay > 0 {
+        // The break may fall elsewhere when leaving later: keep the later departure only when
+        // the return and the lateness stay as they were.
+        match walk(problem, tech, shift, stops.clone(), departure, None) {
+            Ok(later)
+                if later.summary.back == summary.back
+                    && later.summary.lateness_cost == summary.lateness_cost =>
+            {
+                summary = later.summary;
+            }
+            _ => departure = earliest,
+        }
+    }
     summary.departure = departure;
     if let Some(cap) = problem.tech(tech).hours.max_working {
         if summary.working() > cap {
@@ -175,75 +192,110 @@ fn walk(
     let mut summary = Summary::default();
     let mut waited = 0;
     let mut delay = Time::MAX;
+    // A break not owed when the shift starts after its window.
+    let mut pending = shift.lunch.filter(|b| departure <= b.end);
+    let mut served = false;
     for (k, stop) in stops.enumerate() {
-        let (loc, arrival, start, end) = match stop {
+        let (loc, duration) = match stop {
             Stop::Visit(v) => {
-                let visit = problem.visit(v);
                 if !problem.is_eligible(t, v) {
                     return Err(Violation::Ineligible { stop: k });
                 }
-                let arrival = now + problem.travel.time(at, visit.loc);
-                let ready = visit.release.map_or(arrival, |r| r.max(arrival));
-                let (start, latest) = if visit.windows.is_empty() {
-                    (ready, Time::MAX)
-                } else {
-                    let w = visit
-                        .windows
-                        .iter()
-                        .find(|w| w.end >= ready)
-                        .ok_or(Violation::Window { stop: k })?;
-                    (ready.max(w.start), w.end)
-                };
-                waited += start - arrival;
-                let (late, penalty, breach) = lateness(problem, visit, start);
-                let slack = match visit.due {
-                    _ if late > 0 => 0,
-                    Some(due) => latest.min(due) - start,
-                    None => latest - start,
-                };
-                delay = delay.min(waited.saturating_add(slack));
-                summary.late_ticks += late;
-                summary.late_visits += u32::from(late > 0);
-                summary.lateness_cost = summary.lateness_cost.saturating_add(penalty);
-                summary.breach_cost = summary.breach_cost.saturating_add(breach);
-                summary.preference_cost += visit.preferences.cost(t);
-                load += visit.demand;
-                if tech.capacity.is_some_and(|c| load > c) {
-                    return Err(Violation::Capacity { stop: k });
-                }
-                if visit.tools & !tools != 0 {
-                    return Err(Violation::Tools { stop: k });
-                }
-                for (have, need) in parts.iter_mut().zip(&visit.parts) {
-                    *have -= need;
-                    if *have < 0 {
-                        return Err(Violation::Parts { stop: k });
-                    }
-                }
-                (visit.loc, arrival, start, start + problem.duration(t, v))
+                (problem.visit(v).loc, problem.duration(t, v))
             }
             Stop::Restock => {
                 let depot = problem
                     .depot
                     .as_ref()
                     .ok_or(Violation::NoDepot { stop: k })?;
-                let arrival = now + problem.travel.time(at, depot.loc);
-                tools = u64::MAX;
-                parts = [i64::MAX / 4; MAX_PART_TYPES];
-                (depot.loc, arrival, arrival, arrival)
+                (depot.loc, 0)
             }
         };
-        summary.travel += arrival - now;
+        let drive = problem.travel.time(at, loc);
+        let mut arrival = now + drive;
+        let (mut start, mut latest) = opening(problem, stop, arrival, k)?;
+        // The break, if owed and not taken: in the wait before this service when it fits
+        // there; else now when its window is open or this service would end after it; else
+        // later.
+        let mut on_site = 0;
+        if let Some(b) = pending {
+            let in_wait = arrival.max(b.start);
+            let taken = if in_wait <= b.end && in_wait + b.duration <= start {
+                on_site = b.duration;
+                Some(in_wait)
+            } else if now >= b.start {
+                // Before driving, where the technician is.
+                arrival = now + b.duration + drive;
+                (start, latest) = opening(problem, stop, arrival, k)?;
+                Some(now)
+            } else if start + duration > b.end {
+                // On arrival, waiting for the window to open if need be.
+                on_site = b.duration;
+                (start, latest) = opening(problem, stop, in_wait + b.duration, k)?;
+                Some(in_wait)
+            } else {
+                None
+            };
+            if let Some(from) = taken {
+                if from > b.end {
+                    return Err(Violation::Break);
+                }
+                summary.lunch = Some(from);
+                pending = None;
+            }
+        }
+        waited += start - arrival - on_site;
+        if let Stop::Visit(v) = stop {
+            let visit = problem.visit(v);
+            let (late, penalty, breach) = lateness(problem, visit, start);
+            let slack = match visit.due {
+                _ if late > 0 => 0,
+                Some(due) => latest.min(due) - start,
+                None => latest - start,
+            };
+            delay = delay.min(waited.saturating_add(slack));
+            summary.late_ticks += late;
+            summary.late_visits += u32::from(late > 0);
+            summary.lateness_cost = summary.lateness_cost.saturating_add(penalty);
+            summary.breach_cost = summary.breach_cost.saturating_add(breach);
+            summary.preference_cost += visit.preferences.cost(t);
+            load += visit.demand;
+            if tech.capacity.is_some_and(|c| load > c) {
+                return Err(Violation::Capacity { stop: k });
+            }
+            if visit.tools & !tools != 0 {
+                return Err(Violation::Tools { stop: k });
+            }
+            for (have, need) in parts.iter_mut().zip(&visit.parts) {
+                *have -= need;
+                if *have < 0 {
+                    return Err(Violation::Parts { stop: k });
+                }
+            }
+            served = true;
+        } else {
+            tools = u64::MAX;
+            parts = [i64::MAX / 4; MAX_PART_TYPES];
+        }
+        summary.travel += drive;
         summary.distance += problem.travel.distance(at, loc);
         if let Some(times) = times.as_deref_mut() {
             times.push(StopTime {
                 arrival,
                 start,
-                end,
+                end: start + duration,
             });
         }
-        now = end;
+        now = start + duration;
         at = loc;
+    }
+    // Still owed when service ran past the window's opening: taken after the last stop.
+    if let Some(b) = pending.filter(|b| served && b.is_owed(departure, now)) {
+        if now > b.end {
+            return Err(Violation::Break);
+        }
+        summary.lunch = Some(now);
+        now += b.duration;
     }
     let home = problem.travel.time(at, tech.end);
     summary.travel += home;
@@ -259,4 +311,28 @@ fn walk(
         summary,
         delay: delay.min(waited),
     })
+}
+
+/// The start of service at `stop` for a technician ready at `ready` (after its release, in the
+/// first window still open), and the latest start of that window.
+fn opening(
+    problem: &Problem,
+    stop: Stop,
+    ready: Time,
+    k: usize,
+) -> Result<(Time, Time), Violation> {
+    let Stop::Visit(v) = stop else {
+        return Ok((ready, Time::MAX));
+    };
+    let visit = problem.visit(v);
+    let ready = visit.release.map_or(ready, |r| r.max(ready));
+    if visit.windows.is_empty() {
+        return Ok((ready, Time::MAX));
+    }
+    let w = visit
+        .windows
+        .iter()
+        .find(|w| w.end >= ready)
+        .ok_or(Violation::Window { stop: k })?;
+    Ok((ready.max(w.start), w.end))
 }

@@ -315,10 +315,12 @@ impl Slot {
 
     /// Recomputes the cost and the segments after the stops changed.
     fn refresh(&mut self, problem: &Problem) {
-        let simple = self.stops.iter().all(|s| match s {
-            Stop::Visit(v) => segment::is_simple(problem, *v),
-            Stop::Restock => false,
-        });
+        // Segments know no breaks: routes of shifts with one take the reference schedule.
+        let simple = problem.tech(self.tech).shifts[self.shift].lunch.is_none()
+            && self.stops.iter().all(|s| match s {
+                Stop::Visit(v) => segment::is_simple(problem, *v),
+                Stop::Restock => false,
+            });
         let (start, end) = segment::ends(problem, self.tech, self.shift);
         self.segments = simple.then(|| {
             let alone: Vec<Segment> = self

@@ -124,6 +124,13 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                 amount(problem, over)
             ),
         )
+    } else if any(|x| matches!(x, Violation::Break)) {
+        (
+            Reason::ShiftTooShort,
+            format!(
+                "with the break, travel and service do not fit in any shift of the {n} eligible technicians"
+            ),
+        )
     } else if any(|x| matches!(x, Violation::Capacity { .. })) {
         (
             Reason::Capacity,

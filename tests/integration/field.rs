@@ -221,7 +221,13 @@ fn a_business_calendar_stops_the_sla_clock_out_of_hours() {
     // Calendar hours: due on Friday 20:00, so Monday's visit is late.
     let v = weekend_call();
     let (_, _, report) = served_by(&v);
-    assert_eq!((report.kpis.sla["silver"].on_time, report.kpis.sla["silver"].late), (0, 1));
+    assert_eq!(
+        (
+            report.kpis.sla["silver"].on_time,
+            report.kpis.sla["silver"].late
+        ),
+        (0, 1)
+    );
 
     // Business hours Mon–Fri 08:00–17:00: one hour on Friday, three on Monday → 11:00.
     let mut v = weekend_call();
@@ -232,9 +238,19 @@ fn a_business_calendar_stops_the_sla_clock_out_of_hours() {
     v["calendars"] = json!([{"name": "office", "hours": week}]);
     v["sla_tiers"][0]["calendar"] = json!("office");
     let problem = read(&v);
-    assert_eq!(problem.visits[0].due, Some(3 * 3600), "Monday 11:00, 3 h after the shift start");
+    assert_eq!(
+        problem.visits[0].due,
+        Some(3 * 3600),
+        "Monday 11:00, 3 h after the shift start"
+    );
     let (_, _, report) = served_by(&v);
-    assert_eq!((report.kpis.sla["silver"].on_time, report.kpis.sla["silver"].late), (1, 0));
+    assert_eq!(
+        (
+            report.kpis.sla["silver"].on_time,
+            report.kpis.sla["silver"].late
+        ),
+        (1, 0)
+    );
 
     // A holiday on Monday moves it to Tuesday 11:00, past the only shift: late again.
     v["calendars"][0]["holidays"] = json!(["2026-03-09"]);
@@ -243,9 +259,21 @@ fn a_business_calendar_stops_the_sla_clock_out_of_hours() {
 
     // Every calendar mistake is reported with its place.
     for (field, value, place) in [
-        ("hours", json!({"mon": [["08:00", "17:00"]], "sun2": [["08:00", "09:00"]]}), "hours.sun2"),
-        ("hours", json!({"mon": [["17:00", "08:00"]]}), "hours.mon[0]"),
-        ("hours", json!({"mon": [["08:00", "12:00"], ["11:00", "13:00"]]}), "hours.mon"),
+        (
+            "hours",
+            json!({"mon": [["08:00", "17:00"]], "sun2": [["08:00", "09:00"]]}),
+            "hours.sun2",
+        ),
+        (
+            "hours",
+            json!({"mon": [["17:00", "08:00"]]}),
+            "hours.mon[0]",
+        ),
+        (
+            "hours",
+            json!({"mon": [["08:00", "12:00"], ["11:00", "13:00"]]}),
+            "hours.mon",
+        ),
         ("hours", json!({"mon": [["8h", "17:00"]]}), "hours.mon[0]"),
         ("hours", json!({}), "hours"),
         ("holidays", json!(["2026-02-30"]), "holidays[0]"),
@@ -255,10 +283,89 @@ fn a_business_calendar_stops_the_sla_clock_out_of_hours() {
         bad["calendars"][0][field] = value;
         let err = native::read(&serde_json::to_vec(&bad).expect("json"), "f.json").unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("E312") && text.contains(&format!("$.calendars[0].{place}")), "{text}");
+        assert!(
+            text.contains("E312") && text.contains(&format!("$.calendars[0].{place}")),
+            "{text}"
+        );
     }
     let mut bad = v.clone();
     bad["sla_tiers"][0]["calendar"] = json!("shop");
     let err = native::read(&serde_json::to_vec(&bad).expect("json"), "f.json").unwrap_err();
     assert!(err.to_string().contains("E202"), "{err}");
+}
+
+/// One technician 08:00–17:00 with a 45-minute break starting 11:30–13:00, and three
+/// 2-hour visits at the site.
+fn lunch_day() -> Value {
+    let mut v = base();
+    v["technicians"].as_array_mut().expect("list").truncate(1);
+    v["technicians"][0]["shifts"][0]["break"] = json!({
+        "earliest": "2026-03-02T11:30:00+01:00", "latest": "2026-03-02T13:00:00+01:00",
+        "duration": "PT45M"});
+    let visit = v["visits"][0].clone();
+    v["visits"] = json!([visit.clone(), visit.clone(), visit]);
+    for (k, visit) in v["visits"]
+        .as_array_mut()
+        .expect("list")
+        .iter_mut()
+        .enumerate()
+    {
+        visit["id"] = json!(format!("V{k}"));
+        visit["duration"] = json!("PT2H");
+    }
+    v
+}
+
+#[test]
+fn a_break_is_placed_within_its_window_between_services() {
+    let v = lunch_day();
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    assert!(solution.unassigned.is_empty());
+    let stated = StatedPlan::from_solution(&problem, &solution).expect("feasible");
+    let route = &stated.routes[0];
+    let (from, to) = route.lunch.expect("a break is owed");
+    assert!(
+        (12_600..=18_000).contains(&from) && to - from == 2700,
+        "{from}–{to}"
+    );
+    // Not inside a service.
+    assert!(
+        route
+            .stops
+            .iter()
+            .all(|s| to <= s.time.start || from >= s.time.end)
+    );
+    // The checker owes it, bounds it and keeps it off services.
+    let mut without = stated.clone();
+    without.routes[0].lunch = None;
+    without.cost = None;
+    assert_eq!(codes(&problem, &without), ["break"]);
+    let mut on_service = stated.clone();
+    let service = on_service.routes[0].stops[0].time;
+    on_service.routes[0].lunch = Some((service.start, service.start + 2700));
+    on_service.cost = None;
+    assert!(codes(&problem, &on_service).contains(&"break"));
+    let mut short = stated.clone();
+    short.routes[0].lunch = Some((from, from + 600));
+    short.cost = None;
+    assert_eq!(codes(&problem, &short), ["break"]);
+}
+
+#[test]
+fn a_morning_route_owes_no_break_and_a_bad_break_is_reported() {
+    let mut v = lunch_day();
+    v["visits"].as_array_mut().expect("list").truncate(1);
+    v["visits"][0]["windows"] =
+        json!([{"start": "2026-03-02T08:30:00+01:00", "end": "2026-03-02T09:00:00+01:00"}]);
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let stated = StatedPlan::from_solution(&problem, &solution).expect("feasible");
+    assert_eq!(stated.routes[0].lunch, None);
+    v["technicians"][0]["shifts"][0]["break"]["latest"] = json!("2026-03-02T18:00:00+01:00");
+    let err = native::read(&serde_json::to_vec(&v).expect("json"), "f.json").unwrap_err();
+    assert!(
+        err.to_string().contains("E303") && err.to_string().contains("shifts[0].break"),
+        "{err}"
+    );
 }

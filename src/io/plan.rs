@@ -41,6 +41,9 @@ pub struct RouteDto {
     pub technician: String,
     /// Index of the technician's shift.
     pub shift: usize,
+    /// The date the shift starts on (`YYYY-MM-DD`, calendar problems).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
     /// Departure from the start location.
     pub start: Value,
     /// Return to the end location.
@@ -242,6 +245,14 @@ pub fn to_dto(
         .map(|r| RouteDto {
             technician: problem.tech(r.tech).id.clone(),
             shift: r.shift,
+            day: match &problem.clock {
+                Clock::Calendar { origin } => {
+                    let start = problem.tech(r.tech).shifts[r.shift].start;
+                    let day = *origin + chrono::Duration::seconds(start);
+                    Some(day.format("%Y-%m-%d").to_string())
+                }
+                Clock::Numeric { .. } => None,
+            },
             start: u.time(r.start),
             end: u.time(r.end),
             visits: r

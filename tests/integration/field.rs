@@ -369,3 +369,46 @@ fn a_morning_route_owes_no_break_and_a_bad_break_is_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn multi_day_plans_name_the_day_of_every_route() {
+    let mut v = base();
+    v["technicians"].as_array_mut().expect("list").truncate(1);
+    v["technicians"][0]["shifts"] = json!([
+        {"start": "2026-03-02T08:00:00+01:00", "end": "2026-03-02T12:00:00+01:00"},
+        {"start": "2026-03-03T08:00:00+01:00", "end": "2026-03-03T12:00:00+01:00"}
+    ]);
+    // Two 3-hour visits: one per day, each within its own shift.
+    let visit = v["visits"][0].clone();
+    v["visits"] = json!([visit.clone(), visit]);
+    v["visits"][1]["id"] = json!("V2");
+    for visit in v["visits"].as_array_mut().expect("list") {
+        visit["duration"] = json!("PT3H");
+    }
+    let problem = read(&v);
+    let (solution, report) = solve_and_check(&problem, &quick());
+    let (stated, _) = fieldsched::check_solution(&problem, &solution).expect("feasible");
+    let file = fieldsched::io::plan::to_dto(&problem, &solution, &stated, &report);
+    let mut days: Vec<_> = file
+        .routes
+        .iter()
+        .map(|r| r.day.clone().expect("a day"))
+        .collect();
+    days.sort();
+    assert_eq!(days, ["2026-03-02", "2026-03-03"]);
+    for (route, stated) in file.routes.iter().zip(&stated.routes) {
+        assert_eq!(route.shift, stated.shift);
+        assert_eq!(
+            route.day.as_deref(),
+            Some(["2026-03-02", "2026-03-03"][stated.shift])
+        );
+        // No visit straddles two shifts: each ends within its own.
+        let shift = problem.tech(stated.tech).shifts[stated.shift];
+        assert!(
+            stated
+                .stops
+                .iter()
+                .all(|s| s.time.start >= shift.start && s.time.end <= shift.end)
+        );
+    }
+}

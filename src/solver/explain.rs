@@ -2,7 +2,7 @@
 //! every eligible technician.
 
 use crate::io::plan::Units;
-use crate::model::{Clock, Problem, Time, VisitIdx};
+use crate::model::{Clock, Problem, Shift, TechIdx, Time, VisitIdx};
 use crate::solution::schedule::{Violation, simulate};
 use crate::solution::{Reason, Stop};
 
@@ -47,11 +47,19 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                     .any(|t| t.levels.get(r.skill.get()).is_some_and(|&l| l >= r.level))
             })
             .map(|r| {
-                format!(
-                    "{} at level {}",
-                    problem.skills[r.skill.get()].name,
-                    r.level
-                )
+                let skill = r.skill.get();
+                // The most skilled technician, to say how far off the best one is.
+                let best = problem
+                    .technicians
+                    .iter()
+                    .filter_map(|t| Some((*t.levels.get(skill)?, &t.id)))
+                    .filter(|&(l, _)| l > 0)
+                    .max_by_key(|&(l, id)| (l, std::cmp::Reverse(id)));
+                let name = &problem.skills[skill].name;
+                match best {
+                    Some((l, id)) => format!("{name} at level {} (the best: {id} at {l})", r.level),
+                    None => format!("{name} at level {} (nobody has {name})", r.level),
+                }
             })
             .collect::<Vec<_>>();
         let detail = if missing.is_empty() {
@@ -91,12 +99,15 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
             .min()
     };
     let n = eligible.len();
-    if any(|x| matches!(x, Violation::Window { .. })) {
+    if off_shift(problem, v, &eligible) {
         (
             Reason::NoReachableWindow,
-            format!(
-                "none of the {n} eligible technicians can start it within its windows in any shift"
-            ),
+            format!("none of the {n} eligible technicians works while one of its windows is open"),
+        )
+    } else if any(|x| matches!(x, Violation::Window { .. })) {
+        (
+            Reason::NoReachableWindow,
+            window_detail(problem, v, &eligible),
         )
     } else if let Some((over, t, shift)) = closest(|x| match x {
         Violation::ShiftEnd { over } => Some(*over),
@@ -132,13 +143,19 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
             ),
         )
     } else if any(|x| matches!(x, Violation::Capacity { .. })) {
-        (
-            Reason::Capacity,
-            format!(
-                "its demand {} exceeds the capacity of the {n} eligible technicians",
+        let largest = eligible
+            .iter()
+            .filter_map(|&t| Some((problem.tech(t).capacity?, &problem.tech(t).id)))
+            .max_by_key(|&(c, id)| (c, std::cmp::Reverse(id)));
+        let detail = match largest {
+            Some((c, id)) => format!(
+                "its demand {} exceeds the capacity of the {n} eligible technicians \
+                 (the largest: {id} with {c})",
                 visit.demand
             ),
-        )
+            None => format!("its demand {} exceeds every capacity", visit.demand),
+        };
+        (Reason::Capacity, detail)
     } else {
         (
             Reason::MissingTools,
@@ -146,6 +163,59 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                 "none of the {n} eligible technicians can get the tools or spare parts it needs"
             ),
         )
+    }
+}
+
+/// Whether `v` has windows and none is open during a shift of an eligible technician.
+fn off_shift(problem: &Problem, v: VisitIdx, eligible: &[TechIdx]) -> bool {
+    let visit = problem.visit(v);
+    let during = |s: &Shift| {
+        visit
+            .windows
+            .iter()
+            .any(|w| w.start <= s.end && w.end >= s.start)
+    };
+    !visit.windows.is_empty()
+        && !eligible
+            .iter()
+            .any(|&t| problem.tech(t).shifts.iter().any(during))
+}
+
+/// Why no eligible technician reaches a window of `v` open during its shifts: the closest
+/// arrives this long after the last window closes.
+fn window_detail(problem: &Problem, v: VisitIdx, eligible: &[TechIdx]) -> String {
+    let visit = problem.visit(v);
+    let n = eligible.len();
+    // The earliest start each shift allows, against the last window that opens by then.
+    let closest = eligible
+        .iter()
+        .flat_map(|&t| {
+            let tech = problem.tech(t);
+            tech.shifts.iter().enumerate().map(move |(k, s)| {
+                let arrive = s.start + problem.travel.time(tech.start, visit.loc);
+                let ready = visit.release.map_or(arrive, |r| r.max(arrive));
+                let last = visit
+                    .windows
+                    .iter()
+                    .map(|w| w.end)
+                    .max()
+                    .unwrap_or(Time::MAX);
+                ((ready - last).max(0), t, k)
+            })
+        })
+        .filter(|&(over, _, _)| over > 0)
+        .min();
+    match closest {
+        Some((over, t, k)) => format!(
+            "none of the {n} eligible technicians can start it within its windows; the closest, \
+             {} in shift {k}, arrives {} after the last window closes",
+            problem.tech(t).id,
+            amount(problem, over)
+        ),
+        None => format!(
+            "none of the {n} eligible technicians can start it within its windows and be back by \
+             the end of the shift"
+        ),
     }
 }
 

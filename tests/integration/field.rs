@@ -412,3 +412,53 @@ fn multi_day_plans_name_the_day_of_every_route() {
         );
     }
 }
+
+/// The reason and detail of V1 left out of the plan of `v`.
+fn left_out(v: &Value) -> (String, String) {
+    let problem = read(v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let u = &solution.unassigned[0];
+    (u.reason.code().to_string(), u.detail.clone())
+}
+
+#[test]
+fn left_out_visits_say_what_would_make_them_assignable() {
+    let mut v = base();
+    v["visits"][0]["skills"] = json!({"hvac": 5});
+    let (reason, detail) = left_out(&v);
+    assert_eq!(reason, "no_eligible_technician");
+    assert!(
+        detail.contains("hvac at level 5 (the best: FAR at 3)"),
+        "{detail}"
+    );
+
+    let mut v = base();
+    v["visits"][0]["windows"] =
+        json!([{"start": "2026-03-03T09:00:00+01:00", "end": "2026-03-03T10:00:00+01:00"}]);
+    let (reason, detail) = left_out(&v);
+    assert_eq!(reason, "no_reachable_window");
+    assert!(
+        detail.contains("works while one of its windows is open"),
+        "{detail}"
+    );
+
+    // NEAR arrives within a minute of 08:00; the window closes at 07:55... of the same day, so
+    // no shift overlaps; a window 08:00–08:00 is reached by NEAR only a little late.
+    let mut v = base();
+    v["visits"][0]["windows"] =
+        json!([{"start": "2026-03-02T07:00:00+01:00", "end": "2026-03-02T08:00:00+01:00"}]);
+    let (reason, detail) = left_out(&v);
+    assert_eq!(reason, "no_reachable_window");
+    assert!(
+        detail.contains("the closest, NEAR in shift 0, arrives 1 min after"),
+        "{detail}"
+    );
+
+    let mut v = base();
+    v["technicians"][0]["capacity"] = json!(3);
+    v["technicians"][1]["capacity"] = json!(4);
+    v["visits"][0]["demand"] = json!(5);
+    let (reason, detail) = left_out(&v);
+    assert_eq!(reason, "capacity");
+    assert!(detail.contains("the largest: FAR with 4"), "{detail}");
+}

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::io::native::{
     BreakDto, CalendarDto, LocationDto, ObjectiveDto, ProblemDto, ShiftDto, SiteDto, SlaTierDto,
-    TechnicianDto, TravelDto, VisitDto, VisitKindDto, WindowDto,
+    TechnicianDto, TravelDto, TravelMode, VisitDto, VisitKindDto, WindowDto,
 };
+use crate::io::roads::{RoadEdgeDto, RoadNetworkDto, RoadNodeDto};
 use crate::io::time::{format_duration, format_timestamp, parse_timestamp};
 use crate::rng::Rng;
 
@@ -25,6 +26,8 @@ pub struct Spec {
     /// Add the field-service rules: overtime, working-time caps, preferred, excluded and
     /// previous technicians, durations by skill level.
     pub field_rules: bool,
+    /// Travel over a generated road network instead of straight lines.
+    pub roads: bool,
 }
 
 const CENTRE: (f64, f64) = (45.7640, 4.8357);
@@ -215,7 +218,67 @@ pub fn generate(spec: Spec) -> ProblemDto {
         add_field_rules(&mut dto, spec.seed);
         dto.name.push_str("-rules");
     }
+    if spec.roads {
+        dto.travel = TravelDto {
+            mode: TravelMode::Road,
+            network: Some(road_grid()),
+            ..TravelDto::default()
+        };
+        dto.name.push_str("-roads");
+    }
     dto
+}
+
+/// A road grid over 40 × 40 km around the centre, junctions every 2 km: streets at 30 km/h,
+/// every fifth line an arterial at 70 km/h, all two-way but for one-way streets on every third
+/// line (alternating direction), and a river along the middle crossed by three bridges.
+fn road_grid() -> RoadNetworkDto {
+    const SIDE: usize = 21;
+    const STEP_KM: f64 = 2.0;
+    let id = |row: usize, col: usize| format!("n{row:02}{col:02}");
+    let half = (SIDE - 1) as f64 * STEP_KM / 2.0;
+    let nodes = (0..SIDE)
+        .flat_map(|row| (0..SIDE).map(move |col| (row, col)))
+        .map(|(row, col)| {
+            let (y, x) = (row as f64 * STEP_KM - half, col as f64 * STEP_KM - half);
+            let round = |v: f64| (v * 1e5).round() / 1e5;
+            RoadNodeDto {
+                id: id(row, col),
+                lat: round(CENTRE.0 + y / 111.2),
+                lon: round(CENTRE.1 + x / (111.2 * CENTRE.0.to_radians().cos())),
+            }
+        })
+        .collect();
+    let mut edges = Vec::new();
+    let mut link = |from: String, to: String, line: usize, forward: bool| {
+        let speed_kmh = if line % 5 == 0 { 70.0 } else { 30.0 };
+        let one_way = line % 3 == 1;
+        let (from, to) = if one_way && !forward {
+            (to, from)
+        } else {
+            (from, to)
+        };
+        edges.push(RoadEdgeDto {
+            from,
+            to,
+            length_m: STEP_KM * 1000.0,
+            speed_kmh,
+            two_way: !one_way,
+        });
+    };
+    let river = SIDE / 2;
+    for row in 0..SIDE {
+        for col in 0..SIDE {
+            if col + 1 < SIDE {
+                link(id(row, col), id(row, col + 1), row, row % 2 == 0);
+            }
+            let bridge = [3, 10, 17].contains(&col);
+            if row + 1 < SIDE && (row != river || bridge) {
+                link(id(row, col), id(row + 1, col), col, col % 2 == 0);
+            }
+        }
+    }
+    RoadNetworkDto { nodes, edges }
 }
 
 /// Adds the field-service rules, drawing from their own random stream so the rest of the

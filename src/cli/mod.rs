@@ -162,6 +162,9 @@ enum Command {
         /// previous technicians, durations by skill level.
         #[arg(long)]
         field_rules: bool,
+        /// Travel over a generated road grid (with one-way streets and a river).
+        #[arg(long)]
+        roads: bool,
         /// Where to write the instance.
         #[arg(short, long)]
         output: PathBuf,
@@ -466,6 +469,7 @@ fn run(cli: Cli) -> Result<i32> {
             days,
             seed,
             field_rules,
+            roads,
             output,
         } => {
             if visits == 0
@@ -485,6 +489,7 @@ fn run(cli: Cli) -> Result<i32> {
                 days,
                 seed,
                 field_rules,
+                roads,
             });
             let json =
                 serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;

@@ -5,7 +5,9 @@ pub mod export;
 pub mod native;
 pub mod plan;
 pub mod report;
+pub mod roads;
 pub mod solomon;
+mod straight;
 pub mod strsp;
 mod text;
 pub mod time;
@@ -142,7 +144,17 @@ pub fn read_problem(path: &Path, options: &ReadOptions) -> Result<Problem> {
     };
     let objective = objective_for(format, options.objective)?;
     match format {
-        Format::Json | Format::Auto => native::read(&bytes, &source),
+        Format::Json | Format::Auto => {
+            let mut dto = native::parse(&bytes, &source)?;
+            // A road network in its own file, beside the problem.
+            let travel = &mut dto.travel;
+            if let (Some(file), None) = (&travel.network_file, &travel.network) {
+                let at = path.parent().unwrap_or(Path::new(".")).join(file);
+                let network = roads::parse(&read_bytes(&at)?, &at.display().to_string())?;
+                travel.network = Some(network);
+            }
+            native::to_problem(&dto, &source)
+        }
         Format::Solomon => solomon::read(&bytes, &source, objective),
         Format::Trsp => trsp::read(&bytes, &source, objective),
         Format::Strsp => {

@@ -17,6 +17,8 @@ use crate::model::{
     TechIdx, Technician, TierIdx, Time, TravelMatrix, Visit, VisitKind, Window,
 };
 
+use super::roads::{self, RoadNetworkDto};
+use super::straight::Straight;
 use super::time::{parse_duration, parse_timestamp};
 
 /// Cost units per currency unit in the native format.
@@ -275,8 +277,8 @@ fn one() -> i64 {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TravelDto {
-    /// `haversine` (great-circle or planar distance × detour factor at an average speed) or
-    /// `matrix` (supplied durations and distances).
+    /// `haversine` (great-circle or planar distance × detour factor at an average speed),
+    /// `matrix` (supplied durations and distances) or `road` (fastest paths over `network`).
     #[serde(default)]
     pub mode: TravelMode,
     /// Average speed in km/h (haversine).
@@ -294,6 +296,12 @@ pub struct TravelDto {
     /// Travel distances in metres, one row per location (zero if omitted).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distances: Vec<Vec<f64>>,
+    /// The road network (`road`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<RoadNetworkDto>,
+    /// A file holding the road network, relative to the problem file (`road`, read from files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_file: Option<String>,
 }
 
 impl Default for TravelDto {
@@ -305,6 +313,8 @@ impl Default for TravelDto {
             locations: Vec::new(),
             durations: Vec::new(),
             distances: Vec::new(),
+            network: None,
+            network_file: None,
         }
     }
 }
@@ -326,6 +336,8 @@ pub enum TravelMode {
     Haversine,
     /// A supplied matrix.
     Matrix,
+    /// Fastest paths over a road network; off-network legs as `haversine`.
+    Road,
 }
 
 /// Objective weights.
@@ -704,66 +716,6 @@ fn point(loc: &LocationDto, path: &str, issues: &mut Vec<Issue>) -> Option<Coord
         _ => {
             issues.push(bad("a location needs lat and lon, or x and y"));
             None
-        }
-    }
-}
-
-/// Mean Earth radius in metres (IUGG), as great-circle distances use it.
-const EARTH_RADIUS: f64 = 6_371_008.8;
-
-/// Straight-line metres between points of one kind: great circles by the haversine formula, with
-/// each point's half-angle sines and cosines computed once (a matrix needs n² distances but only
-/// n points' trigonometry), or planar distances of kilometre coordinates.
-enum Straight {
-    /// Per point: sin φ/2, cos φ/2, cos φ, sin λ/2, cos λ/2.
-    Sphere(Vec<[f64; 5]>),
-    /// Per point: x, y in kilometres.
-    Plane(Vec<(f64, f64)>),
-}
-
-impl Straight {
-    /// The points' distances, or `None` when they mix lat/lon and x/y.
-    fn new(points: &[Coord]) -> Option<Self> {
-        match points.first() {
-            Some(Coord::Plane { .. }) => points
-                .iter()
-                .map(|p| match *p {
-                    Coord::Plane { x, y } => Some((x, y)),
-                    Coord::Sphere { .. } => None,
-                })
-                .collect::<Option<_>>()
-                .map(Straight::Plane),
-            _ => points
-                .iter()
-                .map(|p| match *p {
-                    Coord::Sphere { lat, lon } => {
-                        let (phi, lambda) = (lat.to_radians(), lon.to_radians());
-                        let (sp, cp) = (phi / 2.0).sin_cos();
-                        let (sl, cl) = (lambda / 2.0).sin_cos();
-                        Some([sp, cp, phi.cos(), sl, cl])
-                    }
-                    Coord::Plane { .. } => None,
-                })
-                .collect::<Option<_>>()
-                .map(Straight::Sphere),
-        }
-    }
-
-    /// Metres from point `i` to point `j`.
-    fn metres(&self, i: usize, j: usize) -> f64 {
-        match self {
-            Straight::Sphere(pts) => {
-                let ([sa, ca, cos_a, la, ka], [sb, cb, cos_b, lb, kb]) = (pts[i], pts[j]);
-                // sin((φb − φa)/2) and sin((λb − λa)/2) from the half-angle terms.
-                let d_phi = sb * ca - cb * sa;
-                let d_lambda = lb * ka - kb * la;
-                let h = d_phi * d_phi + cos_a * cos_b * d_lambda * d_lambda;
-                2.0 * EARTH_RADIUS * h.clamp(0.0, 1.0).sqrt().asin()
-            }
-            Straight::Plane(pts) => {
-                let ((xa, ya), (xb, yb)) = (pts[i], pts[j]);
-                (xa - xb).hypot(ya - yb) * 1000.0
-            }
         }
     }
 }
@@ -1329,6 +1281,36 @@ fn level_durations(b: &mut Builder<'_>) -> Vec<i64> {
     permille
 }
 
+/// The travel matrix over the road network of `travel`.
+fn road_matrix(b: &mut Builder<'_>, points: &[Coord], keys: &[String]) -> Option<TravelMatrix> {
+    let t = &b.dto.travel;
+    let Some(network) = &t.network else {
+        let (message, hint) = match &t.network_file {
+            Some(file) => (
+                format!("the road network file `{file}` can only be read beside a problem file"),
+                "inline the network as `travel.network`",
+            ),
+            None => (
+                "road travel without a network".to_string(),
+                "give `travel.network`, or `travel.network_file` beside the problem file",
+            ),
+        };
+        b.issue("E404", "$.travel".into(), message, hint);
+        return None;
+    };
+    let access = roads::Access {
+        speed: t.speed_kmh / 3.6,
+        detour: t.detour_factor,
+    };
+    match roads::matrix(network, "$.travel.network", points, keys, access) {
+        Ok(matrix) => Some(matrix),
+        Err(issues) => {
+            b.issues.extend(issues);
+            None
+        }
+    }
+}
+
 /// Largest travel duration (s) or distance (m) one leg may have.
 const MAX_LEG: f64 = 1e9;
 
@@ -1339,7 +1321,7 @@ fn travel_matrix(
 ) -> Option<TravelMatrix> {
     let t = &b.dto.travel;
     match t.mode {
-        TravelMode::Haversine => {
+        TravelMode::Haversine | TravelMode::Road => {
             if !(t.speed_kmh.is_finite() && t.speed_kmh >= 1.0 && t.speed_kmh <= 1000.0) {
                 b.issue(
                     "E304",
@@ -1370,6 +1352,9 @@ fn travel_matrix(
             };
             let speed = t.speed_kmh / 3.6;
             let detour = t.detour_factor;
+            if t.mode == TravelMode::Road {
+                return road_matrix(b, &pts, keys);
+            }
             Some(TravelMatrix::from_fn(pts.len(), |i, j| {
                 let d = straight.metres(i, j) * detour;
                 ((d / speed).round() as i64, d.round() as i64)
@@ -1446,45 +1431,5 @@ fn travel_matrix(
                 )
             }))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rng::Rng;
-
-    /// The precomputed haversine agrees with geo's on random pairs over the whole globe.
-    #[test]
-    fn great_circles_agree_with_geo() {
-        use geo::{Distance, Haversine};
-        let mut rng = Rng::new(3);
-        let pts: Vec<Coord> = (0..400)
-            .map(|_| Coord::Sphere {
-                lat: rng.unit() * 180.0 - 90.0,
-                lon: rng.unit() * 360.0 - 180.0,
-            })
-            .collect();
-        let straight = Straight::new(&pts).expect("one kind");
-        for i in 0..pts.len() {
-            for j in 0..pts.len() {
-                let (Coord::Sphere { lat: la, lon: oa }, Coord::Sphere { lat: lb, lon: ob }) =
-                    (pts[i], pts[j])
-                else {
-                    unreachable!()
-                };
-                let reference =
-                    Haversine.distance(geo::Point::new(oa, la), geo::Point::new(ob, lb));
-                let ours = straight.metres(i, j);
-                assert!(
-                    (ours - reference).abs() < 1e-3,
-                    "{:?} {:?}: {ours} vs {reference}",
-                    pts[i],
-                    pts[j]
-                );
-            }
-        }
-        let mixed = [pts[0], Coord::Plane { x: 1.0, y: 2.0 }];
-        assert!(Straight::new(&mixed).is_none());
     }
 }

@@ -632,6 +632,7 @@ mod tests {
             days: 2,
             seed: 11,
             field_rules: true,
+            roads: false,
         };
         let problem = crate::io::native::to_problem(&generate(spec), "generated").expect("valid");
         assert!(problem.technicians.len() * 2 > GRANULAR_SLOTS);
@@ -663,7 +664,7 @@ mod tests {
             seed in any::<u64>(), visits in 1usize..40, technicians in 1usize..5, days in 1usize..3,
             field_rules in any::<bool>()
         ) {
-            let dto = generate(Spec { visits, technicians, days, seed, field_rules });
+            let dto = generate(Spec { visits, technicians, days, seed, field_rules, roads: false });
             let problem = crate::io::native::to_problem(&dto, "generated").expect("valid");
             let (plan, checked) = searched(&problem, seed, 1);
             prop_assert_eq!(plan.cost, checked);

@@ -6,7 +6,7 @@ use crate::helpers::{files, quick, read, root, shared, solve_and_check};
 
 #[test]
 fn bundled_instances_solve_and_check() {
-    for name in ["tiny", "small", "city", "week", "rules"] {
+    for name in ["tiny", "small", "city", "week", "rules", "roads"] {
         let problem = read(
             &root().join(format!("instances/{name}.json")),
             ObjectiveChoice::Native,

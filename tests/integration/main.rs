@@ -10,5 +10,6 @@ mod instances;
 mod malformed;
 mod properties;
 mod report;
+mod roads;
 mod service;
 mod watch;

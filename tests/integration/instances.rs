@@ -98,3 +98,58 @@ fn distance_objective_matches_truncated_convention() {
     assert_eq!(t.distance(loc(0), loc(1)), 20);
     assert_eq!(t.distance(fieldsched::model::LocIdx(0), loc(0)), 186);
 }
+
+/// The published best Pillac routes, driven by this model, cost exactly their published
+/// duration and pass the checker (tools and spare parts included): the objective and the rules
+/// agree with the original, so plans below a BKS are better plans, not a looser model.
+#[test]
+fn pillac_best_known_routes_cost_their_published_duration() {
+    use fieldsched::model::{TechIdx, VisitIdx};
+    use fieldsched::solution::{Route, Stop};
+    let Some(dir) = shared("trsp_pillac") else {
+        return;
+    };
+    let mut checked = 0;
+    for path in files(&dir) {
+        let name = path.file_stem().expect("name").to_string_lossy().to_string();
+        let Ok(sol) = std::fs::read_to_string(dir.join("bks_solutions").join(format!("{name}.sol")))
+        else {
+            continue;
+        };
+        let problem = read(&path, ObjectiveChoice::Duration);
+        let value = |key: &str| {
+            sol.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}{key}")))
+                .expect("a line of the solution file")
+        };
+        let published: f64 = value("=").parse().expect("a number");
+        let routes = value("-S=").trim_matches(['<', '>']);
+        // `t,v1,…,e`: technician t, requests 26…125, 150+t a depot call, 125+t home.
+        let routes = routes.split('|').filter(|r| !r.is_empty()).map(|r| {
+            let ids: Vec<usize> = r.split(',').map(|x| x.parse().expect("a node")).collect();
+            let tech = problem.technicians.iter().position(|t| t.id == ids[0].to_string());
+            let stops = ids[1..].iter().filter(|&&n| n <= 125 || n > 150).map(|&n| {
+                if n > 150 {
+                    Stop::Restock
+                } else {
+                    let v = problem.visits.iter().position(|v| v.id == n.to_string());
+                    Stop::Visit(VisitIdx(v.expect("a request") as u32))
+                }
+            });
+            Route {
+                tech: TechIdx(tech.expect("a technician") as u32),
+                shift: 0,
+                stops: stops.collect(),
+            }
+        });
+        let solution = fieldsched::Solution {
+            routes: routes.collect(),
+            ..fieldsched::Solution::default()
+        };
+        let report = crate::helpers::check_solution(&problem, &solution);
+        let ours = problem.objective.display_cost(report.kpis.cost.total());
+        assert!((ours - published).abs() < 0.01, "{name}: {ours} vs {published}");
+        checked += 1;
+    }
+    assert_eq!(checked, 42, "every instance has its best known routes");
+}

@@ -195,6 +195,7 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 excluded_technicians: Vec::new(),
                 preferred_technicians: Vec::new(),
                 preference_penalty: None,
+                assigned_technician: None,
             }
         })
         .collect();

@@ -24,6 +24,7 @@ pub mod generate;
 pub mod graph;
 pub mod io;
 pub mod model;
+pub mod replan;
 pub mod rng;
 pub mod serve;
 pub mod solution;

@@ -13,6 +13,7 @@ use crate::io::plan::{self, Units};
 use crate::io::{self, Format, ObjectiveChoice, ReadOptions};
 use crate::io::{export, report};
 use crate::model::Problem;
+use crate::replan;
 use crate::serve;
 use crate::solution::check::{Report, check, check_solution};
 use crate::solver::{self, Cancel, SolverChoice, SolverConfig};
@@ -56,6 +57,15 @@ impl Input {
             },
         )
     }
+}
+
+/// A document with a JSON Schema.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Document {
+    /// A native problem.
+    Problem,
+    /// A `replan` events file.
+    Events,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +154,34 @@ enum Command {
         #[command(flatten)]
         input: Input,
     },
+    /// Re-plan during the day: apply events (new visit, cancellation, running late, technician
+    /// off) to a native problem and its current plan, keep started work, change little else.
+    Replan {
+        /// The native problem.
+        input: PathBuf,
+        /// The current plan.
+        plan: PathBuf,
+        /// The events file (see README).
+        events: PathBuf,
+        /// Where to write the new plan.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Where to write the problem as it stands now (to `check` the new plan against).
+        #[arg(long)]
+        problem_out: Option<PathBuf>,
+        /// Time limit in seconds.
+        #[arg(long, default_value_t = 5.0)]
+        time_limit: f64,
+        /// Search iterations.
+        #[arg(long)]
+        iterations: Option<u64>,
+        /// Worker threads.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Generate a realistic native instance around Lyon.
     Generate {
         /// Number of visits.
@@ -169,8 +207,12 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Print the JSON Schema of the native format.
-    Schema,
+    /// Print the JSON Schema of the native format (or of `replan` events files).
+    Schema {
+        /// Which document.
+        #[arg(value_enum, default_value = "problem")]
+        document: Document,
+    },
     /// Measure plan quality against best-known solutions: every instance × seed, checked.
     Bench {
         /// Instance files or directories (their .txt and .json files).
@@ -331,6 +373,71 @@ fn run(cli: Cli) -> Result<i32> {
                 eprintln!("interrupted: this is the best plan found before Ctrl-C");
                 return Ok(EXIT_INTERRUPTED);
             }
+            Ok(0)
+        }
+        Command::Replan {
+            input,
+            plan: plan_path,
+            events,
+            output,
+            problem_out,
+            time_limit,
+            iterations,
+            threads,
+            seed,
+        } => {
+            let dto = io::read_native(&input)?;
+            let plan_source = plan_path.display().to_string();
+            let current = plan::parse(&io::read_bytes(&plan_path)?, &plan_source)?;
+            let events_source = events.display().to_string();
+            let events = replan::parse_events(&io::read_bytes(&events)?, &events_source)?;
+            let config = SolverConfig {
+                time_limit: Some(time_limit),
+                iterations,
+                threads,
+                seed,
+                solver: SolverChoice::Heuristic,
+                ..SolverConfig::default()
+            };
+            let sources = replan::Sources {
+                problem: &input.display().to_string(),
+                plan: &plan_source,
+                events: &events_source,
+            };
+            let out = replan::replan(
+                &dto,
+                &current,
+                &events,
+                &sources,
+                &config,
+                &|_| {},
+                &Cancel::new(),
+            )?;
+            let failed = |e: serde_json::Error| Error::Solver(e.to_string());
+            if let Some(path) = &problem_out {
+                let json = serde_json::to_string_pretty(&out.problem).map_err(failed)?;
+                write_atomic(path, json.as_bytes())?;
+            }
+            let json = serde_json::to_string_pretty(&out.plan).map_err(failed)?;
+            write_atomic(&output, json.as_bytes())?;
+            for c in &out.plan.changes {
+                let who = |t: &Option<String>| t.clone().unwrap_or_else(|| "-".into());
+                println!(
+                    "{:<10} {:<9} {} → {}  {} → {}",
+                    c.visit,
+                    c.change,
+                    who(&c.from_technician),
+                    who(&c.to_technician),
+                    who(&c.from_start),
+                    who(&c.to_start)
+                );
+            }
+            print!("{}", kpi_summary(&out.model, &out.report, &out.plan));
+            println!(
+                "{} change(s); plan written to {}",
+                out.plan.changes.len(),
+                output.display()
+            );
             Ok(0)
         }
         Command::Check {
@@ -568,10 +675,14 @@ fn run(cli: Cli) -> Result<i32> {
                 EXIT_INFEASIBLE
             })
         }
-        Command::Schema => {
+        Command::Schema { document } => {
+            let schema = match document {
+                Document::Problem => io::native::schema(),
+                Document::Events => replan::events_schema(),
+            };
             println!(
                 "{}",
-                serde_json::to_string_pretty(&io::native::schema()).unwrap_or_default()
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
             );
             Ok(0)
         }

@@ -124,6 +124,24 @@ fn objective_for(format: Format, choice: ObjectiveChoice) -> Result<ObjectiveKin
     }
 }
 
+/// Reads a native problem file, with a road network file beside it if it names one.
+pub fn read_native(path: &Path) -> Result<native::ProblemDto> {
+    let bytes = read_bytes(path)?;
+    native_beside(&bytes, &path.display().to_string(), path)
+}
+
+/// Parses a native problem read from `path`, and the road network file it names.
+fn native_beside(bytes: &[u8], source: &str, path: &Path) -> Result<native::ProblemDto> {
+    let mut dto = native::parse(bytes, source)?;
+    let travel = &mut dto.travel;
+    if let (Some(file), None) = (&travel.network_file, &travel.network) {
+        let at = path.parent().unwrap_or(Path::new(".")).join(file);
+        let network = roads::parse(&read_bytes(&at)?, &at.display().to_string())?;
+        travel.network = Some(network);
+    }
+    Ok(dto)
+}
+
 /// Reads a problem from a file.
 pub fn read_problem(path: &Path, options: &ReadOptions) -> Result<Problem> {
     let bytes = read_bytes(path)?;
@@ -145,15 +163,7 @@ pub fn read_problem(path: &Path, options: &ReadOptions) -> Result<Problem> {
     let objective = objective_for(format, options.objective)?;
     match format {
         Format::Json | Format::Auto => {
-            let mut dto = native::parse(&bytes, &source)?;
-            // A road network in its own file, beside the problem.
-            let travel = &mut dto.travel;
-            if let (Some(file), None) = (&travel.network_file, &travel.network) {
-                let at = path.parent().unwrap_or(Path::new(".")).join(file);
-                let network = roads::parse(&read_bytes(&at)?, &at.display().to_string())?;
-                travel.network = Some(network);
-            }
-            native::to_problem(&dto, &source)
+            native::to_problem(&native_beside(&bytes, &source, path)?, &source)
         }
         Format::Solomon => solomon::read(&bytes, &source, objective),
         Format::Trsp => trsp::read(&bytes, &source, objective),

@@ -263,6 +263,10 @@ pub struct VisitDto {
     /// `objective.preference_penalty`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preference_penalty: Option<f64>,
+    /// When re-planning: the technician the current plan gives the visit; another costs
+    /// `objective.change_penalty`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_technician: Option<String>,
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -356,6 +360,9 @@ pub struct ObjectiveDto {
     /// Cost when a visit goes to someone other than its site's `last_technician`.
     #[serde(default = "default_continuity")]
     pub continuity_penalty: f64,
+    /// Cost when a visit goes to someone other than its `assigned_technician`.
+    #[serde(default = "default_change")]
+    pub change_penalty: f64,
 }
 
 impl Default for ObjectiveDto {
@@ -365,6 +372,7 @@ impl Default for ObjectiveDto {
             cost_per_km: 0.0,
             preference_penalty: default_preference(),
             continuity_penalty: default_continuity(),
+            change_penalty: default_change(),
         }
     }
 }
@@ -379,6 +387,10 @@ fn default_preference() -> f64 {
 
 fn default_continuity() -> f64 {
     20.0
+}
+
+fn default_change() -> f64 {
+    30.0
 }
 
 /// The JSON Schema of the native format.
@@ -941,6 +953,10 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         dto.objective.continuity_penalty,
         "$.objective.continuity_penalty".into(),
     );
+    let change_penalty = b.money(
+        dto.objective.change_penalty,
+        "$.objective.change_penalty".into(),
+    );
     let mut previous = Vec::with_capacity(dto.sites.len());
     let mut sites = Vec::with_capacity(dto.sites.len());
     for (i, s) in dto.sites.iter().enumerate() {
@@ -1093,6 +1109,11 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             },
             previous,
             continuity_penalty,
+            planned: v
+                .assigned_technician
+                .as_deref()
+                .and_then(|id| b.technician(id, &tech_index, format!("{path}.assigned_technician")))
+                .map(|t| (t, change_penalty)),
         };
         visits.push(Visit {
             id: v.id.clone(),

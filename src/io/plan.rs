@@ -32,6 +32,9 @@ pub struct PlanDto {
     /// Solver facts.
     #[serde(default)]
     pub solver: Option<SolverDto>,
+    /// What re-planning changed against the current plan (`replan` only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<crate::replan::ChangeDto>,
 }
 
 /// One route.
@@ -322,6 +325,7 @@ pub fn to_dto(
             .collect(),
         kpis: Some(kpis),
         solver: Some(solver_dto(problem, &solution.solver)),
+        changes: Vec::new(),
     }
 }
 

@@ -267,12 +267,14 @@ pub struct Preferences {
     pub previous: Option<TechIdx>,
     /// Cost when someone other than `previous` does it.
     pub continuity_penalty: Cost,
+    /// When re-planning: the technician the current plan gives it, and the cost of a change.
+    pub planned: Option<(TechIdx, Cost)>,
 }
 
 impl Preferences {
     /// Whether any preference costs something.
     pub fn is_soft(&self) -> bool {
-        !self.preferred.is_empty() || self.previous.is_some()
+        !self.preferred.is_empty() || self.previous.is_some() || self.planned.is_some()
     }
 
     /// What it costs when technician `t` does the visit.
@@ -284,6 +286,9 @@ impl Preferences {
         }
         if self.previous.is_some_and(|p| p != t) {
             cost += self.continuity_penalty;
+        }
+        if let Some((_, change)) = self.planned.filter(|&(p, _)| p != t) {
+            cost += change;
         }
         cost
     }

@@ -382,6 +382,36 @@ pub fn empty_slots(problem: &Problem) -> Vec<Slot> {
         .collect()
 }
 
+/// Slots holding `routes` (a route the schedule rejects is left out), and the visits in none
+/// of the kept routes.
+pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Vec<Slot>, Vec<VisitIdx>) {
+    let mut slots = empty_slots(problem);
+    let mut placed = vec![false; problem.visits.len()];
+    for route in routes {
+        let Some(slot) = slots
+            .iter_mut()
+            .find(|s| s.tech == route.tech && s.shift == route.shift)
+        else {
+            continue;
+        };
+        slot.stops = route.stops.clone();
+        slot.refresh(problem);
+        if simulated_cost(problem, slot.tech, slot.shift, slot.stops.iter().copied()).is_none() {
+            slot.stops.clear();
+            slot.refresh(problem);
+            continue;
+        }
+        for v in route.visits() {
+            placed[v.get()] = true;
+        }
+    }
+    let rest = problem
+        .visit_indices()
+        .filter(|v| !placed[v.get()])
+        .collect();
+    (slots, rest)
+}
+
 /// The non-empty routes of the slots.
 pub fn routes(slots: &[Slot]) -> Vec<Route> {
     slots

@@ -175,6 +175,28 @@ pub fn solve_with(
     progress: &(dyn Fn(&Progress) + Sync),
     cancel: &Cancel,
 ) -> Result<Solution> {
+    run(problem, config, None, progress, cancel)
+}
+
+/// Solves `problem` starting from the plan of `routes` (routes the schedule rejects are
+/// dropped; visits in no route are inserted first), as [`solve_with`] does otherwise.
+pub fn solve_from(
+    problem: &Problem,
+    config: &SolverConfig,
+    routes: &[crate::solution::Route],
+    progress: &(dyn Fn(&Progress) + Sync),
+    cancel: &Cancel,
+) -> Result<Solution> {
+    run(problem, config, Some(routes), progress, cancel)
+}
+
+fn run(
+    problem: &Problem,
+    config: &SolverConfig,
+    start: Option<&[crate::solution::Route]>,
+    progress: &(dyn Fn(&Progress) + Sync),
+    cancel: &Cancel,
+) -> Result<Solution> {
     config.validate()?;
     let started = Instant::now();
     let use_exact = match config.solver {
@@ -204,9 +226,14 @@ pub fn solve_with(
             (true, Some(t)) => Some(started + Duration::from_secs_f64(t * WARM_START_SHARE)),
             _ => deadline,
         };
-        let mut slots = construct::empty_slots(problem);
-        let all = problem.visit_indices().collect();
-        let left = construct::regret_insertion(problem, &mut slots, all, deadline);
+        let (mut slots, pending) = match start {
+            Some(routes) => construct::slots_from(problem, routes),
+            None => (
+                construct::empty_slots(problem),
+                problem.visit_indices().collect(),
+            ),
+        };
+        let left = construct::regret_insertion(problem, &mut slots, pending, deadline);
         let plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
         let phases = phases(problem, started, iterations, deadline);
         let report = |plan: &search::Plan| progress(&describe(problem, plan, started));

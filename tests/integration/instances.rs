@@ -111,8 +111,13 @@ fn pillac_best_known_routes_cost_their_published_duration() {
     };
     let mut checked = 0;
     for path in files(&dir) {
-        let name = path.file_stem().expect("name").to_string_lossy().to_string();
-        let Ok(sol) = std::fs::read_to_string(dir.join("bks_solutions").join(format!("{name}.sol")))
+        let name = path
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        let Ok(sol) =
+            std::fs::read_to_string(dir.join("bks_solutions").join(format!("{name}.sol")))
         else {
             continue;
         };
@@ -127,7 +132,10 @@ fn pillac_best_known_routes_cost_their_published_duration() {
         // `t,v1,…,e`: technician t, requests 26…125, 150+t a depot call, 125+t home.
         let routes = routes.split('|').filter(|r| !r.is_empty()).map(|r| {
             let ids: Vec<usize> = r.split(',').map(|x| x.parse().expect("a node")).collect();
-            let tech = problem.technicians.iter().position(|t| t.id == ids[0].to_string());
+            let tech = problem
+                .technicians
+                .iter()
+                .position(|t| t.id == ids[0].to_string());
             let stops = ids[1..].iter().filter(|&&n| n <= 125 || n > 150).map(|&n| {
                 if n > 150 {
                     Stop::Restock
@@ -148,7 +156,10 @@ fn pillac_best_known_routes_cost_their_published_duration() {
         };
         let report = crate::helpers::check_solution(&problem, &solution);
         let ours = problem.objective.display_cost(report.kpis.cost.total());
-        assert!((ours - published).abs() < 0.01, "{name}: {ours} vs {published}");
+        assert!(
+            (ours - published).abs() < 0.01,
+            "{name}: {ours} vs {published}"
+        );
         checked += 1;
     }
     assert_eq!(checked, 42, "every instance has its best known routes");

@@ -9,6 +9,7 @@ mod helpers;
 mod instances;
 mod malformed;
 mod properties;
+mod replan;
 mod report;
 mod roads;
 mod service;

@@ -1,0 +1,221 @@
+//! Re-planning during the day: started work stays, events take effect, little else changes,
+//! and the new plan passes the checker against the problem as it stands.
+
+use std::collections::BTreeMap;
+
+use fieldsched::io::{native, plan};
+use fieldsched::replan::{self, EventsDto, Sources};
+use fieldsched::{Cancel, SolverConfig};
+use serde_json::json;
+
+use crate::helpers::{fieldsched, quick, root, solve_and_check};
+
+/// Each visit's technician and start in a plan file.
+fn placed(plan: &plan::PlanDto) -> BTreeMap<String, (String, String)> {
+    plan.routes
+        .iter()
+        .flat_map(|r| {
+            r.visits.iter().map(move |v| {
+                let start = v.start.as_str().expect("a time").to_string();
+                (v.id.clone(), (r.technician.clone(), start))
+            })
+        })
+        .collect()
+}
+
+fn time(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(text).expect("a time")
+}
+
+#[test]
+fn replanning_keeps_started_work_applies_events_and_moves_little() {
+    let path = root().join("instances/small.json");
+    let dto = native::parse(&std::fs::read(&path).expect("read"), "small.json").expect("valid");
+    let problem = native::to_problem(&dto, "small.json").expect("valid");
+    let (solution, report) = solve_and_check(&problem, &quick());
+    let (stated, _) = fieldsched::check_solution(&problem, &solution).expect("feasible");
+    let current = plan::to_dto(&problem, &solution, &stated, &report);
+    let before = placed(&current);
+
+    // At 11:00: the busiest technician goes home sick, a visit not yet started is cancelled,
+    // one that started runs 30 minutes late, and an urgent repair comes in.
+    let now = "2026-03-02T11:00:00+01:00";
+    let started = |id: &String| time(&before[id].1) < time(now);
+    let sick = current
+        .routes
+        .iter()
+        .max_by_key(|r| r.visits.iter().filter(|v| !started(&v.id)).count())
+        .expect("a route")
+        .technician
+        .clone();
+    let cancel = before
+        .iter()
+        .find(|(id, (t, _))| *t != sick && !started(id))
+        .map(|(id, _)| id.clone())
+        .expect("a visit after 11:00");
+    // Running late: the visit under way at 11:00 (or the first not started).
+    let ends: BTreeMap<&str, String> = current
+        .routes
+        .iter()
+        .flat_map(|r| &r.visits)
+        .map(|v| (v.id.as_str(), v.end.as_str().expect("a time").to_string()))
+        .collect();
+    let late = before
+        .keys()
+        .find(|id| started(id) && time(&ends[id.as_str()]) > time(now))
+        .or_else(|| before.keys().find(|id| !started(id) && **id != cancel))
+        .expect("a visit")
+        .clone();
+    let site = dto.sites[0].id.clone();
+    let events: EventsDto = serde_json::from_value(json!({
+        "now": now,
+        "change_penalty": 5000,
+        "events": [
+            {"type": "absent", "technician": sick, "from": now},
+            {"type": "cancelled", "visit": cancel},
+            {"type": "running_late", "visit": late, "extra": "PT30M"},
+            {"type": "new_visit", "visit": {"id": "URGENT", "site": site, "kind": "repair",
+                "duration": "PT45M", "requested_at": now, "sla": "platinum"}}
+        ]
+    }))
+    .expect("events");
+    let sources = Sources {
+        problem: "small.json",
+        plan: "plan.json",
+        events: "events.json",
+    };
+    let out = replan::replan(
+        &dto,
+        &current,
+        &events,
+        &sources,
+        &SolverConfig {
+            iterations: Some(300),
+            ..quick()
+        },
+        &|_| {},
+        &Cancel::new(),
+    )
+    .expect("re-planned");
+
+    // The new plan passes the checker against the problem as it stands, read from its files.
+    let stands = native::to_problem(&out.problem, "now.json").expect("valid");
+    let file = serde_json::to_vec(&out.plan).expect("json");
+    let reread = plan::read(&file, "new.json", &stands).expect("readable");
+    let checked = fieldsched::check(&stands, &reread);
+    assert!(checked.is_feasible(), "{:?}", checked.violations);
+
+    let after = placed(&out.plan);
+    for (id, (tech, start)) in &before {
+        if id == &cancel {
+            assert!(!after.contains_key(id), "the cancelled visit is gone");
+        } else if started(id) {
+            // Started work keeps its technician and start.
+            assert_eq!(after.get(id), Some(&(tech.clone(), start.clone())), "{id}");
+        } else if let Some((t, s)) = after.get(id) {
+            assert!(time(s) >= time(now), "{id} starts in the past");
+            assert!(t != &sick, "{id} is still with the absent technician");
+            // Changing a technician costs half of leaving a visit out: only the absent one's move.
+            assert!(t == tech || tech == &sick, "{id} moved from {tech} to {t}");
+        }
+    }
+    let change = |id: &str| {
+        out.plan
+            .changes
+            .iter()
+            .find(|c| c.visit == id)
+            .map(|c| c.change.as_str())
+    };
+    assert_eq!(change(&cancel), Some("cancelled"));
+    assert_eq!(change("URGENT"), Some("added"));
+    let moved = out.plan.changes.iter().filter(|c| c.change == "moved");
+    assert!(
+        moved
+            .clone()
+            .all(|c| c.from_technician.as_deref() == Some(sick.as_str()))
+    );
+    // The late visit now ends 30 minutes later than it did.
+    let ends = |plan: &plan::PlanDto| {
+        plan.routes
+            .iter()
+            .flat_map(|r| &r.visits)
+            .find(|v| v.id == late)
+            .map(|v| time(v.end.as_str().expect("a time")))
+    };
+    let (was, is) = (
+        ends(&current).expect("served"),
+        ends(&out.plan).expect("served"),
+    );
+    assert_eq!((is - was).num_minutes(), 30);
+}
+
+#[test]
+fn replan_on_the_command_line_writes_a_plan_the_checker_accepts() {
+    let dir = std::env::temp_dir().join(format!("fieldsched-replan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = |name: &str| dir.join(name).display().to_string();
+    let tiny = root().join("instances/tiny.json").display().to_string();
+    let out = fieldsched(&[
+        "solve",
+        &tiny,
+        "-o",
+        &file("plan.json"),
+        "--iterations",
+        "200",
+    ]);
+    assert!(out.status.success());
+    std::fs::write(
+        file("events.json"),
+        json!({"now": "2026-03-02T12:00:00+01:00", "events": [
+            {"type": "absent", "technician": "T001", "from": "2026-03-02T12:00:00+01:00"}]})
+        .to_string(),
+    )
+    .expect("write");
+    let out = fieldsched(&[
+        "replan",
+        &tiny,
+        &file("plan.json"),
+        &file("events.json"),
+        "-o",
+        &file("new.json"),
+        "--problem-out",
+        &file("now.json"),
+        "--time-limit",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = fieldsched(&["check", &file("now.json"), &file("new.json")]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    // A bad event is reported with its place and nothing is written.
+    std::fs::write(
+        file("events.json"),
+        json!({"now": "2026-03-02T12:00:00+01:00", "events": [
+            {"type": "cancelled", "visit": "NOPE"}]})
+        .to_string(),
+    )
+    .expect("write");
+    let out = fieldsched(&[
+        "replan",
+        &tiny,
+        &file("plan.json"),
+        &file("events.json"),
+        "-o",
+        &file("bad.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("E202") && text.contains("$.events[0].visit"),
+        "{text}"
+    );
+    assert!(!dir.join("bad.json").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,5 +1,6 @@
 //! The progress line of a solve on standard error: elapsed time (against the limit), best cost,
-//! routes, late visits and visits left out, redrawn in place; silent when turned off.
+//! the gap while the exact engine runs, routes, late visits and visits left out, redrawn in
+//! place; silent when turned off.
 
 use std::io::Write;
 
@@ -52,8 +53,12 @@ fn render(p: &Progress, limit: Option<f64>) -> String {
         }
         None => format!("{:.1} s", p.elapsed),
     };
+    let gap = p
+        .gap
+        .map(|g| format!("  gap {:.2} %", 100.0 * g))
+        .unwrap_or_default();
     format!(
-        "{clock}  best {:.2}  routes {}  late {}  unassigned {}",
+        "{clock}  best {:.2}{gap}  routes {}  late {}  unassigned {}",
         p.cost, p.routes, p.late, p.unassigned
     )
 }
@@ -70,6 +75,7 @@ mod tests {
             unassigned: 2,
             routes: 7,
             late: 3,
+            gap: None,
         };
         assert_eq!(
             render(&p, Some(60.0)),
@@ -78,6 +84,14 @@ mod tests {
         assert_eq!(
             render(&p, None),
             "15.0 s  best 1234.50  routes 7  late 3  unassigned 2"
+        );
+        let exact = Progress {
+            gap: Some(0.0321),
+            ..p
+        };
+        assert_eq!(
+            render(&exact, None),
+            "15.0 s  best 1234.50  gap 3.21 %  routes 7  late 3  unassigned 2"
         );
     }
 }

@@ -36,7 +36,7 @@ use crate::error::{Error, Result};
 use crate::model::{Hours, Problem};
 use crate::solution::Solution;
 
-use super::SolverConfig;
+use super::{Cancel, SolverConfig};
 
 /// Whether this build has the exact engine.
 pub const AVAILABLE: bool = cfg!(feature = "highs");
@@ -85,22 +85,39 @@ pub fn supports(problem: &Problem) -> bool {
     unsupported(problem).is_none()
 }
 
-/// Solves `problem` to optimality (or the time limit), warm-started from `start`.
-pub fn solve(problem: &Problem, config: &SolverConfig, start: &Solution) -> Result<Solution> {
+/// Reports the relative gap (once HiGHS has a bound) and the best cost (displayed units)
+/// while HiGHS runs.
+pub type Report<'a> = &'a (dyn Fn(Option<f64>, f64) + Sync);
+
+/// Solves `problem` to optimality (or the time limit, or until `cancel`), warm-started from
+/// `start`, reporting progress a few times a second.
+pub fn solve(
+    problem: &Problem,
+    config: &SolverConfig,
+    start: &Solution,
+    report: Report<'_>,
+    cancel: &Cancel,
+) -> Result<Solution> {
     // Without HiGHS in the build, say that first: nothing else matters then.
     if let Some(what) = unsupported(problem).filter(|_| AVAILABLE) {
         return Err(Error::Solver(format!(
             "the exact engine does not model {what}; use --solver heuristic or auto"
         )));
     }
-    milp::solve(problem, config, start)
+    milp::solve(problem, config, start, report, cancel)
 }
 
 #[cfg(not(feature = "highs"))]
 mod milp {
     use super::*;
 
-    pub fn solve(_: &Problem, _: &SolverConfig, _: &Solution) -> Result<Solution> {
+    pub fn solve(
+        _: &Problem,
+        _: &SolverConfig,
+        _: &Solution,
+        _: Report<'_>,
+        _: &Cancel,
+    ) -> Result<Solution> {
         Err(Error::Solver(
             "this build has no exact engine (built without the `highs` feature); use --solver heuristic"
                 .into(),
@@ -111,6 +128,8 @@ mod milp {
 #[cfg(feature = "highs")]
 mod milp {
     use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
+    use std::sync::atomic::Ordering;
+
     use highs::HighsModelStatus;
 
     use super::*;
@@ -228,7 +247,13 @@ mod milp {
         }
     }
 
-    pub fn solve(problem: &Problem, config: &SolverConfig, start: &Solution) -> Result<Solution> {
+    pub fn solve(
+        problem: &Problem,
+        config: &SolverConfig,
+        start: &Solution,
+        report: Report<'_>,
+        cancel: &Cancel,
+    ) -> Result<Solution> {
         let n = problem.visits.len();
         let g = graph(problem);
         let tech = problem.tech(TechIdx(0));
@@ -313,6 +338,13 @@ mod milp {
             // A warm start HiGHS rejects only costs time, not correctness.
             let _ = highs.try_set_solution(Some(cols), None, None, None);
         }
+        let watch = Watch {
+            report,
+            cancel,
+            scale: problem.objective.cost_scale as f64,
+            last: std::sync::atomic::AtomicU64::new(f64::NEG_INFINITY.to_bits()),
+        };
+        watch.attach(&mut highs);
         let solved = highs
             .try_solve()
             .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
@@ -360,6 +392,65 @@ mod milp {
             ..SolverInfo::default()
         };
         Ok(solution)
+    }
+
+    /// What HiGHS's MIP callback reports to and listens for.
+    struct Watch<'a> {
+        report: Report<'a>,
+        cancel: &'a Cancel,
+        /// Cost units per displayed unit.
+        scale: f64,
+        /// HiGHS's running time at the last report (the bits of an `f64`).
+        last: std::sync::atomic::AtomicU64,
+    }
+
+    /// Seconds between progress reports.
+    const REPORT_EVERY: f64 = 0.25;
+
+    impl Watch<'_> {
+        /// Installs the callback on `highs`; it lives as long as `self`, which outlives the solve.
+        fn attach(&self, highs: &mut highs::Model) {
+            let data = self as *const Watch<'_> as *mut std::ffi::c_void;
+            // SAFETY: the pointer is HiGHS's own instance; `data` points to `self`, borrowed
+            // for the whole solve, and the callback only reads it.
+            unsafe {
+                highs_sys::Highs_setCallback(highs.as_mut_ptr(), Some(interrupt), data);
+                highs_sys::Highs_startCallback(
+                    highs.as_mut_ptr(),
+                    highs_sys::kHighsCallbackMipInterrupt,
+                );
+            }
+        }
+    }
+
+    /// HiGHS's MIP interrupt callback: reports the gap and the incumbent now and then, and
+    /// interrupts the solve once cancelled.
+    unsafe extern "C" fn interrupt(
+        kind: std::ffi::c_int,
+        _message: *const std::ffi::c_char,
+        out: *const highs_sys::HighsCallbackDataOut,
+        input: *mut highs_sys::HighsCallbackDataIn,
+        data: *mut std::ffi::c_void,
+    ) {
+        if kind != highs_sys::kHighsCallbackMipInterrupt || data.is_null() || out.is_null() {
+            return;
+        }
+        // SAFETY: `data` is the `Watch` given in `attach`, alive during the solve; `out` and
+        // `input` are HiGHS's, valid during the call.
+        let (watch, out) = unsafe { (&*(data as *const Watch<'_>), &*out) };
+        if watch.cancel.is_cancelled() && !input.is_null() {
+            unsafe { (*input).user_interrupt = 1 };
+        }
+        let last = f64::from_bits(watch.last.load(Ordering::Relaxed));
+        if out.running_time - last >= REPORT_EVERY && out.mip_primal_bound.is_finite() {
+            watch
+                .last
+                .store(out.running_time.to_bits(), Ordering::Relaxed);
+            let gap = Some(out.mip_gap)
+                .filter(|g| g.is_finite())
+                .map(|g| g.max(0.0));
+            (watch.report)(gap, out.mip_primal_bound / watch.scale);
+        }
     }
 
     /// The columns of the heuristic's plan, when it fits the model (every route one of the

@@ -159,6 +159,10 @@ pub struct Progress {
     pub routes: usize,
     /// Visits of the best plan that start after their SLA due time.
     pub late: u32,
+    /// Relative gap between the best plan and the proven bound, while the exact engine runs
+    /// (routes, late and unassigned are then the warm start's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<f64>,
 }
 
 /// Solves `problem` as `config` says.
@@ -167,8 +171,8 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution> {
 }
 
 /// Solves `problem` as `config` says, calling `progress` now and then during the search, and
-/// returning the best plan so far once `cancel` is cancelled (the exact engine checks it only
-/// before it starts).
+/// returning the best plan so far once `cancel` is cancelled (the exact engine included: HiGHS
+/// is interrupted from its MIP callback, which also reports the gap).
 pub fn solve_with(
     problem: &Problem,
     config: &SolverConfig,
@@ -258,7 +262,19 @@ fn run(
                 time_limit: remaining,
                 ..config.clone()
             };
-            exact::solve(problem, &config, &start)
+            // While HiGHS runs: its gap and incumbent, beside the warm start's other figures.
+            let (slots, _) = construct::slots_from(problem, &start.routes);
+            let left = start.unassigned.iter().map(|u| u.visit).collect();
+            let base = describe(problem, &search::Plan::new(problem, slots, left), started);
+            let report = |gap: Option<f64>, cost: f64| {
+                progress(&Progress {
+                    elapsed: started.elapsed().as_secs_f64(),
+                    cost: cost.min(base.cost),
+                    gap,
+                    ..base
+                })
+            };
+            exact::solve(problem, &config, &start, &report, cancel)
         } else {
             Ok(Solution {
                 solver: SolverInfo {
@@ -290,5 +306,6 @@ fn describe(problem: &Problem, plan: &search::Plan, started: Instant) -> Progres
         unassigned: plan.left.len(),
         routes: routes.len(),
         late,
+        gap: None,
     }
 }

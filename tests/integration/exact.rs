@@ -74,3 +74,49 @@ fn exact_engine_declines_what_it_does_not_model() {
     assert_eq!(err.exit_code(), 3);
     assert!(err.to_string().contains("--solver heuristic"), "{err}");
 }
+
+/// On a cut the engine cannot prove quickly (C103, 25 customers: open after 60 s), HiGHS
+/// reports its gap while it runs and stops when cancelled, returning the best plan so far.
+#[cfg(feature = "highs")]
+#[test]
+fn exact_engine_reports_its_gap_and_stops_when_cancelled() {
+    use std::sync::Mutex;
+    let Some(dir) = shared("solomon") else { return };
+    let scratch = std::env::temp_dir().join(format!("fieldsched-cancel-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let text = std::fs::read_to_string(dir.join("C103.txt")).unwrap();
+    let path = scratch.join("C103.25.txt");
+    std::fs::write(&path, truncated(&text, 25)).unwrap();
+    let problem = read(&path, ObjectiveChoice::Distance);
+    let config = SolverConfig {
+        solver: SolverChoice::Exact,
+        time_limit: Some(300.0),
+        iterations: Some(300),
+        ..SolverConfig::default()
+    };
+    let cancel = fieldsched::Cancel::new();
+    let gaps = Mutex::new(Vec::new());
+    let report = |p: &fieldsched::Progress| {
+        if let Some(gap) = p.gap {
+            gaps.lock().unwrap().push(gap);
+            // Once HiGHS has reported twice, stop it.
+            if gaps.lock().unwrap().len() >= 2 {
+                cancel.cancel();
+            }
+        }
+    };
+    let begun = std::time::Instant::now();
+    let solution = fieldsched::solve_with(&problem, &config, &report, &cancel).unwrap();
+    // Far below the 300 s limit: the interrupt took (HiGHS reports every 0.25 s).
+    assert!(
+        begun.elapsed().as_secs_f64() < 60.0,
+        "{:?}",
+        begun.elapsed()
+    );
+    let gaps = gaps.into_inner().unwrap();
+    assert!(gaps.iter().all(|g| (0.0..=1.0).contains(g)), "{gaps:?}");
+    assert!(!solution.solver.optimal);
+    assert!(solution.solver.gap.is_some_and(|g| g > 0.0));
+    crate::helpers::check_solution(&problem, &solution);
+    std::fs::remove_dir_all(&scratch).unwrap();
+}

@@ -15,7 +15,8 @@
 //!
 //! A service solves with [`solve_with`] (progress callback, [`Cancel`] token) on a worker thread
 //! and checks every plan with [`check_solution`] before answering; `examples/service.rs` does
-//! exactly that.
+//! exactly that. During the day, [`replan::replan`] applies events to a problem and its current
+//! plan and re-solves from that plan ([`solve_from`]).
 
 pub mod bench;
 pub mod cli;
@@ -34,4 +35,4 @@ pub use error::{Error, Issue, Result};
 pub use model::Problem;
 pub use solution::Solution;
 pub use solution::check::{check, check_solution};
-pub use solver::{Cancel, Progress, SolverConfig, solve, solve_with};
+pub use solver::{Cancel, Progress, SolverConfig, solve, solve_from, solve_with};

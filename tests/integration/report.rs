@@ -144,3 +144,38 @@ fn the_city_report_shows_every_route_in_the_gantt_and_the_map() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Breaks show in the Gantt: one bar per break the plan takes.
+#[test]
+fn the_gantt_shows_every_break_taken() {
+    let dir = std::env::temp_dir().join(format!("fieldsched-breaks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (plan, page) = (dir.join("plan.json"), dir.join("plan.html"));
+    let rules = root().join("instances/rules.json");
+    let solved = fieldsched(&[
+        "solve",
+        rules.to_str().unwrap(),
+        "-o",
+        plan.to_str().unwrap(),
+        "--report",
+        page.to_str().unwrap(),
+        "--iterations",
+        "200",
+    ]);
+    assert!(
+        solved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&solved.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    let breaks = doc["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("break").is_some())
+        .count();
+    assert!(breaks > 0, "the rules instance owes breaks");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<rect class=\"break\"").count(), breaks);
+    std::fs::remove_dir_all(&dir).ok();
+}

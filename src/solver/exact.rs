@@ -27,9 +27,9 @@
 //! optimum. HiGHS starts from the heuristic's plan, so the answer is never worse than it.
 //!
 //! Supported: visits with at most one window, no SLA due time, no tools or parts, no technician
-//! preferences; technicians alike, each able to do every visit, with no fixed or working-time
-//! cost, no overtime or working-time cap, durations independent of levels, and an integer
-//! distance rate — the Solomon `distance` objective and native problems of that shape. Anything
+//! preferences; technicians alike (same levels when durations depend on them), each able to do
+//! every visit, with no fixed or working-time cost, no overtime, working-time cap or break, and
+//! an integer distance rate — the Solomon `distance` objective and native problems of that shape. Anything
 //! else is reported as unsupported and `auto` picks the heuristic.
 
 use crate::error::{Error, Result};
@@ -68,14 +68,27 @@ pub fn unsupported(problem: &Problem) -> Option<&'static str> {
     {
         return Some("overtime or working-time caps");
     }
+    if first.shifts.iter().any(|s| s.lunch.is_some()) {
+        return Some("breaks");
+    }
     let simple = problem.visits.iter().all(|v| {
         v.windows.len() <= 1 && v.due.is_none() && v.tools == 0 && v.parts.iter().all(|&p| p == 0)
     });
     if !simple {
         return Some("visits with several windows, SLA due times, tools or spare parts");
     }
-    if problem.visit_indices().any(|v| problem.is_personal(v)) {
-        return Some("technician preferences or durations that depend on skill levels");
+    if problem
+        .visits
+        .iter()
+        .any(|v| v.preferences.is_soft() || !v.preferences.excluded.is_empty())
+    {
+        return Some("technician preferences");
+    }
+    // Durations by level are the same for every technician when all hold the same levels.
+    if !problem.level_durations.is_empty()
+        && problem.technicians.iter().any(|t| t.levels != first.levels)
+    {
+        return Some("durations that differ between technicians by skill level");
     }
     None
 }
@@ -205,7 +218,7 @@ mod milp {
             .collect();
         let (mut early, mut late) = (vec![shift.start], vec![shift.end]);
         let (mut service, mut demand) = (vec![0], vec![0]);
-        for visit in &problem.visits {
+        for (k, visit) in problem.visits.iter().enumerate() {
             let (open, close) = visit
                 .windows
                 .first()
@@ -213,10 +226,12 @@ mod milp {
             let e = open
                 .max(visit.release.unwrap_or(open))
                 .max(shift.start + problem.travel.time(home, visit.loc));
-            let l = close.min(shift.end - visit.duration - problem.travel.time(visit.loc, home));
+            // Every technician takes as long (see `unsupported`): the first one's duration.
+            let duration = problem.duration(TechIdx(0), VisitIdx(k as u32));
+            let l = close.min(shift.end - duration - problem.travel.time(visit.loc, home));
             early.push(e);
             late.push(l);
-            service.push(visit.duration);
+            service.push(duration);
             demand.push(visit.demand);
         }
         let capacity = tech.capacity.unwrap_or(i64::MAX);

@@ -32,9 +32,20 @@ seed strsp
 mkdir -p "$corpus/plan"
 cargo run --release --quiet -- solve instances/tiny.json -o "$corpus/plan/tiny.plan.json" --quiet --iterations 200
 seed plan
+mkdir -p "$corpus/events" "$corpus/roads"
+cat > "$corpus/events/sick.json" <<'JSON'
+{"now": "2026-03-02T11:00:00+01:00", "events": [
+ {"type": "absent", "technician": "T001", "from": "2026-03-02T11:00:00+01:00"},
+ {"type": "running_late", "visit": "V0001", "extra": "PT30M"},
+ {"type": "cancelled", "visit": "V0002"},
+ {"type": "new_visit", "visit": {"id": "U", "site": "S0001", "kind": "repair", "duration": "PT1H"}}]}
+JSON
+seed events
+python3 -c 'import json,sys; print(json.dumps(json.load(open("instances/roads.json"))["travel"]["network"]))' > "$corpus/roads/grid.json"
+seed roads
 
 status=0
-for target in native solomon trsp strsp plan; do
+for target in native solomon trsp strsp plan events roads; do
     echo "== $target: ${seconds}s"
     cargo +nightly fuzz run -O "$target" "$corpus/$target" -- \
         -max_total_time="$seconds" -max_len=262144 -print_final_stats=1 || status=1

@@ -70,3 +70,61 @@ pub fn plan(data: &[u8]) {
         let _ = fieldsched::check(problem, &stated).is_feasible();
     }
 }
+
+/// `instances/tiny.json` as read, and a plan of it.
+fn tiny() -> &'static (
+    fieldsched::io::native::ProblemDto,
+    fieldsched::io::plan::PlanDto,
+) {
+    static TINY: OnceLock<(
+        fieldsched::io::native::ProblemDto,
+        fieldsched::io::plan::PlanDto,
+    )> = OnceLock::new();
+    TINY.get_or_init(|| {
+        let bytes = include_bytes!("../../instances/tiny.json");
+        let dto = fieldsched::io::native::parse(bytes, "tiny.json").expect("the bundled instance");
+        let problem = fieldsched::io::native::to_problem(&dto, "tiny.json").expect("valid");
+        let config = SolverConfig {
+            iterations: Some(50),
+            solver: SolverChoice::Heuristic,
+            ..SolverConfig::default()
+        };
+        let solution = solve(&problem, &config).expect("solves");
+        let (stated, report) = check_solution(&problem, &solution).expect("checks");
+        let plan = fieldsched::io::plan::to_dto(&problem, &solution, &stated, &report);
+        (dto, plan)
+    })
+}
+
+/// The events reader of `replan`, then re-planning `instances/tiny.json` with every events
+/// file it accepts (the new plan must pass the checker).
+pub fn events(data: &[u8]) {
+    let Ok(events) = fieldsched::replan::parse_events(data, "fuzz.events.json") else {
+        return;
+    };
+    let (dto, plan) = tiny();
+    let sources = fieldsched::replan::Sources {
+        problem: "tiny.json",
+        plan: "plan.json",
+        events: "fuzz.events.json",
+    };
+    let config = SolverConfig {
+        iterations: Some(20),
+        solver: SolverChoice::Heuristic,
+        ..SolverConfig::default()
+    };
+    let cancel = fieldsched::Cancel::new();
+    let _ = fieldsched::replan::replan(dto, plan, &events, &sources, &config, &|_| {}, &cancel);
+}
+
+/// The road network reader, then `instances/tiny.json` travelling over every network it
+/// accepts.
+pub fn roads(data: &[u8]) {
+    let Ok(network) = fieldsched::io::roads::parse(data, "fuzz.roads.json") else {
+        return;
+    };
+    let mut dto = tiny().0.clone();
+    dto.travel.mode = fieldsched::io::native::TravelMode::Road;
+    dto.travel.network = Some(network);
+    solve_if_small(fieldsched::io::native::to_problem(&dto, "tiny.json"));
+}

@@ -45,28 +45,36 @@ fn found_inputs_do_not_panic() {
     replay("trsp", common::trsp);
     replay("strsp", common::strsp);
     replay("plan", common::plan);
+    replay("events", common::events);
+    replay("roads", common::roads);
 }
 
-/// A reader of one format.
-type Reader = fn(&[u8]) -> fieldsched::Result<fieldsched::Problem>;
+/// A reader of one format: its error, when it rejects the input.
+type Reader = fn(&[u8]) -> Option<fieldsched::Error>;
 
 #[test]
 fn rejected_inputs_get_coded_errors() {
     use fieldsched::Error;
     use fieldsched::model::ObjectiveKind;
-    let readers: [(&str, Reader); 3] = [
-        ("native", |d| fieldsched::io::native::read(d, "f.json")),
+    let readers: [(&str, Reader); 5] = [
+        ("native", |d| {
+            fieldsched::io::native::read(d, "f.json").err()
+        }),
         ("solomon", |d| {
-            fieldsched::io::solomon::read(d, "f.txt", ObjectiveKind::Distance)
+            fieldsched::io::solomon::read(d, "f.txt", ObjectiveKind::Distance).err()
         }),
         ("trsp", |d| {
-            fieldsched::io::trsp::read(d, "f.txt", ObjectiveKind::Duration)
+            fieldsched::io::trsp::read(d, "f.txt", ObjectiveKind::Duration).err()
         }),
+        ("events", |d| {
+            fieldsched::replan::parse_events(d, "f.json").err()
+        }),
+        ("roads", |d| fieldsched::io::roads::parse(d, "f.json").err()),
     ];
     let mut rejected = 0;
     for (target, read) in readers {
         for (name, data) in inputs(target) {
-            if let Err(e) = read(&data) {
+            if let Some(e) = read(&data) {
                 rejected += 1;
                 let Error::Invalid { issues, .. } = &e else {
                     panic!("tests/fuzz/{target}/{name}: not an input error: {e}");

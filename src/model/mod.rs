@@ -248,6 +248,11 @@ pub struct Hours {
 }
 
 impl Hours {
+    /// Whether the shift ends where it says and the working time is not capped.
+    pub fn is_plain(&self) -> bool {
+        self.overtime == 0 && self.max_working.is_none()
+    }
+
     /// Ticks of `back` past the end of `shift`.
     pub fn overtime(shift: Shift, back: Time) -> Time {
         (back - shift.end).max(0)

@@ -26,14 +26,19 @@
 //! from the tightened windows. Costs are integers, so an absolute gap below one proves the
 //! optimum. HiGHS starts from the heuristic's plan, so the answer is never worse than it.
 //!
-//! Supported: visits with at most one window, no SLA due time, no tools or parts, no technician
-//! preferences; technicians alike (same levels when durations depend on them), each able to do
-//! every visit, with no fixed or working-time cost, no overtime, working-time cap or break, and
-//! an integer distance rate — the Solomon `distance` objective and native problems of that shape. Anything
-//! else is reported as unsupported and `auto` picks the heuristic.
+//! This aggregated model takes visits with at most one window, no SLA due time, no tools or
+//! parts, no technician preferences; technicians alike (same levels when durations depend on
+//! them), each able to do every visit, with no fixed or working-time cost, no overtime,
+//! working-time cap or break, and an integer distance rate — the Solomon `distance` objective
+//! and native problems of that shape.
+//!
+//! Technicians that differ (homes, shifts, skills, costs, preferences, SLA due times) go to the
+//! per-shift model (`exact/shifts.rs`), a flow per technician shift, while it stays small (at most
+//! 40 000 arcs) and has no capacity, overtime, working-time cap, break, tools, spare parts or
+//! second window. Anything else is reported as unsupported and `auto` picks the heuristic.
 
 use crate::error::{Error, Result};
-use crate::model::{Hours, Problem};
+use crate::model::Problem;
 use crate::solution::Solution;
 
 use super::{Cancel, SolverConfig};
@@ -41,8 +46,44 @@ use super::{Cancel, SolverConfig};
 /// Whether this build has the exact engine.
 pub const AVAILABLE: bool = cfg!(feature = "highs");
 
-/// Why the exact engine cannot model `problem`, or `None` when it can.
+/// Most arcs the per-shift model may have (technician shifts × visit pairs).
+const MAX_ARCS: usize = 40_000;
+
+/// Why the exact engine cannot model `problem`, or `None` when it can: technicians alike go to
+/// the aggregated model, others to the per-shift model while it stays small.
 pub fn unsupported(problem: &Problem) -> Option<&'static str> {
+    aggregated_unsupported(problem).and(per_shift_unsupported(problem))
+}
+
+/// Why the per-shift model cannot take `problem`, or `None` when it can.
+fn per_shift_unsupported(problem: &Problem) -> Option<&'static str> {
+    let simple = problem
+        .visits
+        .iter()
+        .all(|v| v.windows.len() <= 1 && v.tools == 0 && v.parts.iter().all(|&p| p == 0));
+    if !simple {
+        return Some("visits with several windows, tools or spare parts");
+    }
+    if problem
+        .technicians
+        .iter()
+        .any(|t| !t.hours.is_plain() || t.shifts.iter().any(|s| s.lunch.is_some()))
+    {
+        return Some("overtime, working-time caps or breaks");
+    }
+    if problem.technicians.iter().any(|t| t.capacity.is_some()) {
+        return Some("technician capacities beside technicians that differ");
+    }
+    let n = problem.visits.len();
+    let shifts: usize = problem.technicians.iter().map(|t| t.shifts.len()).sum();
+    if shifts * (n + 2) * (n + 2) > MAX_ARCS {
+        return Some("this many technician shifts and visits");
+    }
+    None
+}
+
+/// Why the aggregated model (technicians alike) cannot take `problem`, or `None` when it can.
+fn aggregated_unsupported(problem: &Problem) -> Option<&'static str> {
     let first = problem.technicians.first()?;
     let alike = problem.tech_indices().all(|t| {
         let tech = problem.tech(t);
@@ -64,7 +105,7 @@ pub fn unsupported(problem: &Problem) -> Option<&'static str> {
     }
     if problem
         .tech_indices()
-        .any(|t| problem.tech(t).hours != Hours::default())
+        .any(|t| !problem.tech(t).hours.is_plain())
     {
         return Some("overtime or working-time caps");
     }
@@ -117,8 +158,15 @@ pub fn solve(
             "the exact engine does not model {what}; use --solver heuristic or auto"
         )));
     }
+    #[cfg(feature = "highs")]
+    if aggregated_unsupported(problem).is_some() {
+        return shifts::solve(problem, config, start, report, cancel);
+    }
     milp::solve(problem, config, start, report, cancel)
 }
+
+#[cfg(feature = "highs")]
+mod shifts;
 
 #[cfg(not(feature = "highs"))]
 mod milp {
@@ -307,7 +355,7 @@ mod milp {
                 constant += p;
             }
         }
-        objective += constant;
+        // HiGHS does not keep a constant term: it is added back to what HiGHS reports.
         let mut model = vars.minimise(objective.clone()).using(good_lp::highs);
         let mut out = vec![Expression::from(0.0); n + 1];
         let mut inn = vec![Expression::from(0.0); n + 1];
@@ -341,7 +389,48 @@ mod milp {
         }
         let columns = Columns::new(problem, &g, capacity.is_some());
         let warm = warm_start(problem, &g, &columns, start);
-        let mut highs = model.into_inner();
+        let highs = model.into_inner();
+        let outcome = run(
+            highs,
+            warm.as_deref(),
+            constant,
+            config,
+            report,
+            cancel,
+            problem,
+        )?;
+        let plan = match &outcome.columns {
+            Some(cols) => Some(decode(problem, &g, &columns, cols)?),
+            None => None,
+        };
+        // The model's cost of a plan is the reference schedule's: proven means optimal.
+        finish(problem, start, plan, &outcome, |_| true)
+    }
+
+    /// What HiGHS found.
+    pub(super) struct Outcome {
+        /// Column values of the best solution, if any.
+        pub(super) columns: Option<Vec<f64>>,
+        /// Whether HiGHS proved it optimal.
+        pub(super) optimal: bool,
+        /// Its objective value and the proven lower bound (cost units).
+        pub(super) objective: Option<f64>,
+        pub(super) bound: Option<f64>,
+    }
+
+    /// Solves `highs` (warm-started from `warm` when given) within the configured time and
+    /// threads, reporting progress and listening for `cancel`; `offset` is the objective's
+    /// constant term, which HiGHS leaves out of what it reports.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run(
+        mut highs: highs::Model,
+        warm: Option<&[f64]>,
+        offset: f64,
+        config: &SolverConfig,
+        report: Report<'_>,
+        cancel: &Cancel,
+        problem: &Problem,
+    ) -> Result<Outcome> {
         highs.make_quiet();
         highs.set_option("mip_rel_gap", 0.0);
         highs.set_option("mip_abs_gap", 0.999);
@@ -349,13 +438,14 @@ mod milp {
         if let Some(limit) = config.time_limit {
             highs.set_option("time_limit", limit);
         }
-        if let Some(cols) = warm.as_deref() {
+        if let Some(cols) = warm {
             // A warm start HiGHS rejects only costs time, not correctness.
             let _ = highs.try_set_solution(Some(cols), None, None, None);
         }
         let watch = Watch {
             report,
             cancel,
+            offset,
             scale: problem.objective.cost_scale as f64,
             last: std::sync::atomic::AtomicU64::new(f64::NEG_INFINITY.to_bits()),
         };
@@ -363,36 +453,44 @@ mod milp {
         let solved = highs
             .try_solve()
             .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
-        let status = solved.status();
-        let optimal = status == HighsModelStatus::Optimal;
         let has_plan = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
-        let bound = solved
-            .double_info_value(c"mip_dual_bound")
-            .ok()
-            .filter(|b| b.is_finite());
-        let mut solution = if has_plan {
-            let cols = solved.get_solution().columns().to_vec();
-            let plan = decode(problem, &g, &columns, &cols)?;
-            // Keep the heuristic's plan if HiGHS found nothing better.
-            let better = |a: &Solution, b: &Solution| {
-                cost::evaluate(problem, a)
-                    .ok()
-                    .zip(cost::evaluate(problem, b).ok())
-                    .is_some_and(|(a, b)| a.total() < b.total())
-            };
-            if better(start, &plan) {
-                start.clone()
-            } else {
-                plan
-            }
-        } else {
-            start.clone()
+        let info = |name: &std::ffi::CStr| {
+            solved
+                .double_info_value(name)
+                .ok()
+                .filter(|b| b.is_finite())
+                .map(|b| b + offset)
         };
-        let value = cost::evaluate(problem, &solution)
-            .map_err(|(r, v)| Error::Solver(format!("internal error: route {r} ({v:?})")))?
-            .total() as f64;
+        Ok(Outcome {
+            columns: has_plan.then(|| solved.get_solution().columns().to_vec()),
+            optimal: solved.status() == HighsModelStatus::Optimal,
+            objective: info(c"objective_function_value"),
+            bound: info(c"mip_dual_bound"),
+        })
+    }
+
+    /// The better of `start` and HiGHS's `plan`, with the bound and gap; `exact` says whether
+    /// the model's objective of a plan is its reference cost (`value`), so that HiGHS's proof is
+    /// a proof for the plan.
+    pub(super) fn finish(
+        problem: &Problem,
+        start: &Solution,
+        plan: Option<Solution>,
+        outcome: &Outcome,
+        exact: impl Fn(f64) -> bool,
+    ) -> Result<Solution> {
+        let total = |s: &Solution| cost::evaluate(problem, s).ok().map(|c| c.total());
+        let mut solution = match plan {
+            // Keep the heuristic's plan if HiGHS found nothing better.
+            Some(plan) if total(&plan) <= total(start) || total(start).is_none() => plan,
+            _ => start.clone(),
+        };
+        let value = total(&solution)
+            .ok_or_else(|| Error::Solver("internal error: the exact plan is infeasible".into()))?
+            as f64;
+        let optimal = outcome.optimal && exact(value);
         let scale = problem.objective.cost_scale as f64;
-        let bound = if optimal { Some(value) } else { bound };
+        let bound = if optimal { Some(value) } else { outcome.bound };
         solution.solver = SolverInfo {
             name: "exact".into(),
             bound: bound.map(|b| b / scale),
@@ -413,6 +511,8 @@ mod milp {
     struct Watch<'a> {
         report: Report<'a>,
         cancel: &'a Cancel,
+        /// The objective's constant term, left out by HiGHS.
+        offset: f64,
         /// Cost units per displayed unit.
         scale: f64,
         /// HiGHS's running time at the last report (the bits of an `f64`).
@@ -464,7 +564,7 @@ mod milp {
             let gap = Some(out.mip_gap)
                 .filter(|g| g.is_finite())
                 .map(|g| g.max(0.0));
-            (watch.report)(gap, out.mip_primal_bound / watch.scale);
+            (watch.report)(gap, (out.mip_primal_bound + watch.offset) / watch.scale);
         }
     }
 

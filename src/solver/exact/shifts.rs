@@ -262,9 +262,19 @@ pub fn solve(
         model.add_constraint((back[k] - depart[k] - busy[k].clone()).geq(0.0));
     }
 
+    // Identical technicians are interchangeable: the earlier one's shift is used first.
+    for (k, a) in slots.iter().enumerate() {
+        let twin = slots[..k]
+            .iter()
+            .rposition(|b| b.shift == a.shift && interchangeable(problem, b.tech, a.tech));
+        if let Some(j) = twin {
+            model.add_constraint((used[j] - used[k]).geq(0.0));
+        }
+    }
+    let warm = warm_start(problem, &slots, &arcs, &early, &tiers, start);
     let outcome = run(
         model.into_inner(),
-        None,
+        warm.as_deref(),
         constant,
         config,
         report,
@@ -284,6 +294,95 @@ pub fn solve(
     finish(problem, start, plan, &lowered, |value| {
         objective.is_some_and(|o| value <= o + slack + 1.0)
     })
+}
+
+/// Whether technicians `a` and `b` can trade places in any plan: alike in every respect, and
+/// named by no visit's preferences.
+fn interchangeable(problem: &Problem, a: TechIdx, b: TechIdx) -> bool {
+    let (ta, tb) = (problem.tech(a), problem.tech(b));
+    let named = |t: TechIdx| {
+        problem.visits.iter().any(|v| {
+            let p = &v.preferences;
+            p.excluded.contains(&t)
+                || p.preferred.contains(&t)
+                || p.previous == Some(t)
+                || p.planned.is_some_and(|(q, _)| q == t)
+        })
+    };
+    ta.start == tb.start
+        && ta.end == tb.end
+        && ta.levels == tb.levels
+        && ta.shifts == tb.shifts
+        && ta.work_rate == tb.work_rate
+        && ta.fixed_cost == tb.fixed_cost
+        && ta.capacity == tb.capacity
+        && ta.hours == tb.hours
+        && ta.tools == tb.tools
+        && ta.parts == tb.parts
+        && !named(a)
+        && !named(b)
+}
+
+/// The columns of `start` (in the order the variables were created: arcs, serve flags, start
+/// times, departures, returns, used flags, then lateness and breach per due visit), or `None`
+/// when one of its routes uses an arc the model left out.
+fn warm_start(
+    problem: &Problem,
+    slots: &[Slot],
+    arcs: &[(usize, Option<usize>, Option<usize>)],
+    early: &[Time],
+    tiers: &[Option<(Variable, Variable, Time)>],
+    start: &Solution,
+) -> Option<Vec<f64>> {
+    let n = problem.visits.len();
+    let s = slots.len();
+    let index: std::collections::HashMap<_, _> =
+        arcs.iter().enumerate().map(|(a, &arc)| (arc, a)).collect();
+    let mut x = vec![0.0; arcs.len()];
+    let mut serve = vec![0.0; n];
+    let mut begin: Vec<f64> = early.iter().map(|&e| e as f64).collect();
+    let mut depart: Vec<f64> = slots.iter().map(|s| s.open as f64).collect();
+    let mut back = depart.clone();
+    let mut used = vec![0.0; s];
+    let mut times = Vec::new();
+    for route in &start.routes {
+        let k = slots
+            .iter()
+            .position(|s| s.tech == route.tech && s.shift == route.shift)?;
+        let summary = crate::solution::schedule::simulate(
+            problem,
+            route.tech,
+            route.shift,
+            route.stops.iter().copied(),
+            Some(&mut times),
+        )
+        .ok()?;
+        let visits: Vec<usize> = route.visits().map(|v| v.get()).collect();
+        let mut from = None;
+        for (&i, t) in visits.iter().zip(&times) {
+            x[*index.get(&(k, from, Some(i)))?] = 1.0;
+            serve[i] = 1.0;
+            begin[i] = t.start as f64;
+            from = Some(i);
+        }
+        x[*index.get(&(k, from, None))?] = 1.0;
+        depart[k] = summary.departure as f64;
+        back[k] = summary.back as f64;
+        used[k] = 1.0;
+    }
+    let mut cols = [x, serve, begin.clone(), depart, back, used].concat();
+    for (i, tier) in tiers.iter().enumerate() {
+        if let Some((_, _, due)) = tier {
+            let late = if cols[arcs.len() + i] > 0.5 {
+                (begin[i] - *due as f64).max(0.0)
+            } else {
+                0.0
+            };
+            cols.push(late);
+            cols.push(if late > 0.0 { 1.0 } else { 0.0 });
+        }
+    }
+    Some(cols)
 }
 
 /// The plan of HiGHS's columns: each used shift's arcs followed from home; visits not served

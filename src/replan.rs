@@ -81,18 +81,11 @@ pub enum EventDto {
 
 /// Reads an events file (`source` names it in errors).
 pub fn parse_events(bytes: &[u8], source: &str) -> Result<EventsDto> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let code = if e.is_data() { "E106" } else { "E101" };
-        Error::invalid(
-            source,
-            vec![Issue::new(
-                code,
-                format!("{source}:{}:{}", e.line(), e.column()),
-                e.to_string(),
-                "see `fieldsched schema events` for the shape of an events file",
-            )],
-        )
-    })
+    crate::io::json_document(
+        bytes,
+        source,
+        "see `fieldsched schema events` for the shape of an events file",
+    )
 }
 
 /// The JSON Schema of events files.

@@ -124,6 +124,26 @@ fn objective_for(format: Format, choice: ObjectiveChoice) -> Result<ObjectiveKin
     }
 }
 
+/// Parses a JSON document of type `T` (`source` names it in errors, `hint` says its shape).
+pub fn json_document<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    source: &str,
+    hint: &str,
+) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let code = if e.is_data() { "E106" } else { "E101" };
+        Error::invalid(
+            source,
+            vec![Issue::new(
+                code,
+                format!("{source}:{}:{}", e.line(), e.column()),
+                e.to_string(),
+                hint,
+            )],
+        )
+    })
+}
+
 /// Reads a native problem file, with a road network file beside it if it names one.
 pub fn read_native(path: &Path) -> Result<native::ProblemDto> {
     let bytes = read_bytes(path)?;

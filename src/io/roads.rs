@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Issue, Result};
+use crate::error::{Issue, Result};
 use crate::model::{Coord, TravelMatrix};
 
 use super::straight::Straight;
@@ -58,18 +58,11 @@ pub struct RoadEdgeDto {
 
 /// Reads a road network file (`source` names it in errors).
 pub fn parse(bytes: &[u8], source: &str) -> Result<RoadNetworkDto> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let code = if e.is_data() { "E106" } else { "E101" };
-        Error::invalid(
-            source,
-            vec![Issue::new(
-                code,
-                format!("{source}:{}:{}", e.line(), e.column()),
-                e.to_string(),
-                "a road network is {\"nodes\": [{id, lat, lon}], \"edges\": [{from, to, length_m, speed_kmh, two_way}]}",
-            )],
-        )
-    })
+    super::json_document(
+        bytes,
+        source,
+        "a road network is {\"nodes\": [{id, lat, lon}], \"edges\": [{from, to, length_m, speed_kmh, two_way}]}",
+    )
 }
 
 /// Seconds and metres along a path, ordered by time, then length.

@@ -390,47 +390,43 @@ mod milp {
         let columns = Columns::new(problem, &g, capacity.is_some());
         let warm = warm_start(problem, &g, &columns, start);
         let highs = model.into_inner();
-        let outcome = run(
-            highs,
-            warm.as_deref(),
-            constant,
-            config,
-            report,
-            cancel,
-            problem,
-        )?;
-        let plan = match &outcome.columns {
-            Some(cols) => Some(decode(problem, &g, &columns, cols)?),
-            None => None,
+        let model = Model {
+            warm: warm.as_deref(),
+            offset: constant,
+            decode: &|cols: &[f64]| decode(problem, &g, &columns, cols),
         };
+        let (outcome, plan) = run(highs, model, config, report, cancel, problem)?;
         // The model's cost of a plan is the reference schedule's: proven means optimal.
         finish(problem, start, plan, &outcome, |_| true)
     }
 
+    /// What a model adds to HiGHS's columns: a warm start, the objective's constant term (which
+    /// HiGHS leaves out of what it reports) and how columns make a plan.
+    pub(super) struct Model<'a> {
+        pub(super) warm: Option<&'a [f64]>,
+        pub(super) offset: f64,
+        pub(super) decode: &'a dyn Fn(&[f64]) -> Result<Solution>,
+    }
+
     /// What HiGHS found.
     pub(super) struct Outcome {
-        /// Column values of the best solution, if any.
-        pub(super) columns: Option<Vec<f64>>,
-        /// Whether HiGHS proved it optimal.
+        /// Whether HiGHS proved its plan optimal.
         pub(super) optimal: bool,
         /// Its objective value and the proven lower bound (cost units).
         pub(super) objective: Option<f64>,
         pub(super) bound: Option<f64>,
     }
 
-    /// Solves `highs` (warm-started from `warm` when given) within the configured time and
-    /// threads, reporting progress and listening for `cancel`; `offset` is the objective's
-    /// constant term, which HiGHS leaves out of what it reports.
-    #[allow(clippy::too_many_arguments)]
+    /// Solves `highs` as `model` says within the configured time and threads, reporting
+    /// progress and listening for `cancel`; returns what HiGHS found and its plan, if any.
     pub(super) fn run(
         mut highs: highs::Model,
-        warm: Option<&[f64]>,
-        offset: f64,
+        model: Model<'_>,
         config: &SolverConfig,
         report: Report<'_>,
         cancel: &Cancel,
         problem: &Problem,
-    ) -> Result<Outcome> {
+    ) -> Result<(Outcome, Option<Solution>)> {
         highs.make_quiet();
         highs.set_option("mip_rel_gap", 0.0);
         highs.set_option("mip_abs_gap", 0.999);
@@ -438,7 +434,8 @@ mod milp {
         if let Some(limit) = config.time_limit {
             highs.set_option("time_limit", limit);
         }
-        if let Some(cols) = warm {
+        let offset = model.offset;
+        if let Some(cols) = model.warm {
             // A warm start HiGHS rejects only costs time, not correctness.
             let _ = highs.try_set_solution(Some(cols), None, None, None);
         }
@@ -461,12 +458,16 @@ mod milp {
                 .filter(|b| b.is_finite())
                 .map(|b| b + offset)
         };
-        Ok(Outcome {
-            columns: has_plan.then(|| solved.get_solution().columns().to_vec()),
+        let plan = match has_plan {
+            true => Some((model.decode)(solved.get_solution().columns())?),
+            false => None,
+        };
+        let outcome = Outcome {
             optimal: solved.status() == HighsModelStatus::Optimal,
             objective: info(c"objective_function_value"),
             bound: info(c"mip_dual_bound"),
-        })
+        };
+        Ok((outcome, plan))
     }
 
     /// The better of `start` and HiGHS's `plan`, with the bound and gap; `exact` says whether

@@ -36,7 +36,7 @@
 
 use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
 
-use super::milp::{finish, run};
+use super::milp::{Model, finish, run};
 use super::{Cancel, Report};
 use crate::error::{Error, Result};
 use crate::model::{LocIdx, Problem, TechIdx, Time, VisitIdx};
@@ -272,19 +272,13 @@ pub fn solve(
         }
     }
     let warm = warm_start(problem, &slots, &arcs, &early, &tiers, start);
-    let outcome = run(
-        model.into_inner(),
-        warm.as_deref(),
-        constant,
-        config,
-        report,
-        cancel,
-        problem,
-    )?;
-    let plan = match &outcome.columns {
-        Some(cols) => Some(decode(problem, &slots, &arcs, cols)?),
-        None => None,
+    let highs = model.into_inner();
+    let model = Model {
+        warm: warm.as_deref(),
+        offset: constant,
+        decode: &|cols: &[f64]| decode(problem, &slots, &arcs, cols),
     };
+    let (outcome, plan) = run(highs, model, config, report, cancel, problem)?;
     let slack = 0.5 * rounded;
     let lowered = super::milp::Outcome {
         bound: outcome.bound.map(|b| b - slack),

@@ -127,7 +127,7 @@ pub fn assemble(
             id: depot.id.clone(),
             loc: LocIdx(0),
         }),
-        travel,
+        travel: std::sync::Arc::new(travel),
         coords: points
             .iter()
             .map(|&(x, y)| Some(Coord::Plane { x, y }))

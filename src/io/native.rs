@@ -1170,7 +1170,9 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         sites,
         visits,
         depot: None,
-        travel: travel.unwrap_or_else(|| TravelMatrix::from_fn(0, |_, _| (0, 0))),
+        travel: std::sync::Arc::new(
+            travel.unwrap_or_else(|| TravelMatrix::from_fn(0, |_, _| (0, 0))),
+        ),
         coords: points,
         objective,
         eligibility,

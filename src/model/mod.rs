@@ -468,8 +468,9 @@ pub struct Problem {
     pub visits: Vec<Visit>,
     /// The restock depot, if the format has one.
     pub depot: Option<Depot>,
-    /// Travel durations and distances between locations.
-    pub travel: TravelMatrix,
+    /// Travel durations and distances between locations (shared with the sub-problems cut
+    /// from the problem).
+    pub travel: std::sync::Arc<TravelMatrix>,
     /// Coordinates of each location, where the input gives them.
     pub coords: Vec<Option<Coord>>,
     /// Objective weights.

@@ -16,6 +16,16 @@ pub enum Stop {
     Restock,
 }
 
+impl Stop {
+    /// The stop with its visit renamed by `rename`.
+    pub fn map_visit(self, rename: impl Fn(&VisitIdx) -> VisitIdx) -> Stop {
+        match self {
+            Stop::Visit(v) => Stop::Visit(rename(&v)),
+            Stop::Restock => Stop::Restock,
+        }
+    }
+}
+
 /// One technician's ordered stops in one shift.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {

@@ -1,5 +1,6 @@
 //! Solving: configuration, the engines, and the choice between them.
 
+mod components;
 mod construct;
 pub mod exact;
 mod explain;
@@ -86,6 +87,10 @@ const DEFAULT_ITERATIONS: u64 = 2000;
 
 /// Share of the time limit the heuristic may use to warm-start the exact engine.
 const WARM_START_SHARE: f64 = 0.1;
+
+/// Share of the time limit left to the exact engine on independent components, when `auto`
+/// finds some it can take.
+const COMPONENTS_SHARE: f64 = 0.2;
 
 /// Share of the search budget spent on using fewer technicians when technicians cost to use
 /// (Solomon hierarchical, 30 s: 41 of 44 at the BKS count with 0.25 and with 0.4, mean distance
@@ -225,11 +230,25 @@ fn run(
             (None, Some(_)) if !use_exact => u64::MAX,
             _ => DEFAULT_ITERATIONS,
         };
-        // The exact engine gets what the warm-start search leaves of the time limit.
-        let deadline = match (use_exact, config.time_limit) {
-            (true, Some(t)) => Some(started + Duration::from_secs_f64(t * WARM_START_SHARE)),
-            _ => deadline,
+        // Independent components small enough for the exact engine, when the whole is not.
+        let parts = match config.solver {
+            SolverChoice::Auto if exact::AVAILABLE && !use_exact => {
+                components::exact_components(problem, config.exact_max_visits)
+            }
+            _ => Vec::new(),
         };
+        let finish_by = deadline;
+        // The exact engine gets what the warm-start search leaves of the time limit, and the
+        // exact components a share of it.
+        let share = match (use_exact, parts.is_empty()) {
+            (true, _) => WARM_START_SHARE,
+            (false, false) => 1.0 - COMPONENTS_SHARE,
+            (false, true) => 1.0,
+        };
+        let deadline = config
+            .time_limit
+            .map(|t| started + Duration::from_secs_f64(t * share))
+            .or(deadline);
         let (mut slots, pending) = match start {
             Some(routes) => construct::slots_from(problem, routes),
             None => (
@@ -249,11 +268,14 @@ fn run(
         let mut slots = best.slots;
         // What is still left out gets its reason (and one more chance to fit).
         let unassigned = construct::regret_insertion(problem, &mut slots, best.left, deadline);
-        let start = Solution {
+        let mut start = Solution {
             routes: construct::routes(&slots),
             unassigned,
             solver: SolverInfo::default(),
         };
+        if !parts.is_empty() {
+            start = components::refine(&parts, config, start, finish_by, cancel)?;
+        }
         if use_exact && !cancel.is_cancelled() {
             let remaining = config
                 .time_limit

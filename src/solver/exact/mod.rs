@@ -369,6 +369,26 @@ mod milp {
             model.add_constraint(inn[i].clone().eq(served));
         }
         model.add_constraint(out[0].clone().leq(fleet as f64));
+        // Valid inequalities the time constraints imply only for whole solutions: no two-visit
+        // cycle, and (all visits mandatory) at least as many routes as the load needs.
+        let arc_of: std::collections::HashMap<(usize, usize), usize> = g
+            .arcs
+            .iter()
+            .enumerate()
+            .map(|(k, &(i, j, _))| ((i, j), k))
+            .collect();
+        for (&(i, j), &k) in &arc_of {
+            if i != 0 && j != 0 && i < j {
+                if let Some(&back) = arc_of.get(&(j, i)) {
+                    model.add_constraint((x[k] + x[back]).leq(1.0));
+                }
+            }
+        }
+        if let Some(q) = capacity.filter(|&q| q > 0 && serve.iter().all(Option::is_none)) {
+            let load: i64 = g.demand.iter().sum();
+            let routes = (load + q - 1) / q;
+            model.add_constraint(out[0].clone().geq(routes as f64));
+        }
         for (k, &(i, j, _)) in g.arcs.iter().enumerate() {
             if i == 0 || j == 0 {
                 continue;

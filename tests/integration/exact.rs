@@ -181,7 +181,7 @@ fn exact_engine_models_durations_by_level_and_declines_breaks() {
 /// Random small field problems (2–10 visits, 1–3 technicians over 1–2 days, skill levels, SLA
 /// tiers with due times, optional visits, priorities): the exact engine's plan costs no more
 /// than the heuristic's, both pass the checker, and the exact engine proves its optimum. The
-/// share the heuristic finds too is printed (see instances/README.md).
+/// share the heuristic finds too is printed (quoted in the README, "Exact engine").
 #[cfg(feature = "highs")]
 #[test]
 fn exact_and_heuristic_agree_on_small_field_problems() {

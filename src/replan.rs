@@ -134,6 +134,23 @@ pub struct ChangeDto {
     pub to_start: Option<String>,
 }
 
+/// Converts between RFC 3339 times and ticks after the horizon start.
+struct Horizon(DateTime<FixedOffset>);
+
+impl Horizon {
+    /// Ticks after the start of an RFC 3339 time, if it is one.
+    fn ticks(&self, text: &str) -> Option<Time> {
+        parse_timestamp(text)
+            .ok()
+            .map(|t| (t - self.0).num_seconds())
+    }
+
+    /// The RFC 3339 time `t` ticks after the start.
+    fn at(&self, t: Time) -> String {
+        format_timestamp(&self.0, t)
+    }
+}
+
 /// Far enough ahead to stand for "no later bound" in a window: a year.
 const YEAR: Time = 366 * 86_400;
 
@@ -154,7 +171,8 @@ pub fn prepare(
     source: &str,
 ) -> Result<Replan> {
     let origin = origin(current);
-    let at = |t: Time| format_timestamp(&origin, t);
+    let horizon = Horizon(origin);
+    let at = |t: Time| horizon.at(t);
     let mut issues = Vec::new();
     let time = |text: &str, path: String, issues: &mut Vec<Issue>| match parse_timestamp(text) {
         Ok(t) => Some((t - origin).num_seconds()),
@@ -315,10 +333,8 @@ pub fn prepare(
         let mut kept = Vec::new();
         let mut map = Vec::new();
         for (k, shift) in tech.shifts.iter().enumerate() {
-            let (Ok(start), Ok(end)) = (
-                parse_timestamp(&shift.start).map(|t| (t - origin).num_seconds()),
-                parse_timestamp(&shift.end).map(|t| (t - origin).num_seconds()),
-            ) else {
+            let (Some(start), Some(end)) = (horizon.ticks(&shift.start), horizon.ticks(&shift.end))
+            else {
                 // Left as it is: reading the problem reports it.
                 map.push(Some(kept.len()));
                 kept.push(shift.clone());
@@ -339,7 +355,7 @@ pub fn prepare(
                 continue;
             }
             map.push(Some(kept.len()));
-            kept.push(cut_shift(shift, span, &at, &origin));
+            kept.push(cut_shift(shift, span, &horizon));
         }
         tech.shifts = kept;
         remap.insert(tech.id.clone(), map);
@@ -353,9 +369,9 @@ pub fn prepare(
         .filter(|t| {
             absent.get(&t.id).is_some_and(|&(from, until)| {
                 from <= now
-                    && t.shifts.iter().all(|s| {
-                        parse_timestamp(&s.end).is_ok_and(|e| (e - origin).num_seconds() <= until)
-                    })
+                    && t.shifts
+                        .iter()
+                        .all(|s| horizon.ticks(&s.end).is_some_and(|e| e <= until))
             })
         })
         .map(|t| t.id.clone())
@@ -384,7 +400,7 @@ pub fn prepare(
                 visit.excluded_technicians = others(tech);
             }
         }
-        after_now(visit, now, &at, &origin);
+        after_now(visit, now, &horizon);
         // Work of an absent technician has to move: no cost for that.
         visit.assigned_technician = before
             .get(&visit.id)
@@ -441,61 +457,41 @@ pub fn prepare(
 }
 
 /// `shift` cut to `span`, its break cut to match (or dropped when none of it is left).
-fn cut_shift(
-    shift: &ShiftDto,
-    (start, end): (Time, Time),
-    at: &impl Fn(Time) -> String,
-    origin: &DateTime<FixedOffset>,
-) -> ShiftDto {
-    let offset = |text: &str| {
-        parse_timestamp(text)
-            .ok()
-            .map(|t| (t - *origin).num_seconds())
-    };
+fn cut_shift(shift: &ShiftDto, (start, end): (Time, Time), horizon: &Horizon) -> ShiftDto {
     let lunch = shift.lunch.as_ref().and_then(|b| {
-        let (Some(from), Some(to)) = (offset(&b.earliest), offset(&b.latest)) else {
+        let (Some(from), Some(to)) = (horizon.ticks(&b.earliest), horizon.ticks(&b.latest)) else {
             return Some(b.clone());
         };
         let (from, to) = (from.max(start), to.min(end));
         (from <= to).then(|| native::BreakDto {
-            earliest: at(from),
-            latest: at(to),
+            earliest: horizon.at(from),
+            latest: horizon.at(to),
             duration: b.duration.clone(),
         })
     });
     ShiftDto {
-        start: at(start),
-        end: at(end),
+        start: horizon.at(start),
+        end: horizon.at(end),
         lunch,
     }
 }
 
 /// Cuts the windows of `visit` at `now` (a visit without windows gets one from `now`); a
 /// visit whose windows are all over keeps them, so it is reported as unreachable.
-fn after_now(
-    visit: &mut VisitDto,
-    now: Time,
-    at: &impl Fn(Time) -> String,
-    origin: &DateTime<FixedOffset>,
-) {
-    let offset = |text: &str| {
-        parse_timestamp(text)
-            .ok()
-            .map(|t| (t - *origin).num_seconds())
-    };
+fn after_now(visit: &mut VisitDto, now: Time, horizon: &Horizon) {
     if visit.windows.is_empty() {
         visit.windows = vec![WindowDto {
-            start: at(now),
-            end: at(now + YEAR),
+            start: horizon.at(now),
+            end: horizon.at(now + YEAR),
         }];
         return;
     }
     let open: Vec<WindowDto> = visit
         .windows
         .iter()
-        .filter_map(|w| match (offset(&w.start), offset(&w.end)) {
+        .filter_map(|w| match (horizon.ticks(&w.start), horizon.ticks(&w.end)) {
             (Some(from), Some(to)) if to >= now => Some(WindowDto {
-                start: at(from.max(now)),
+                start: horizon.at(from.max(now)),
                 end: w.end.clone(),
             }),
             (Some(_), Some(_)) => None,

@@ -603,6 +603,29 @@ impl Builder<'_> {
         (value * COST_SCALE as f64).round() as Cost
     }
 
+    /// The `what` named `name` in `index` (the items of `section`), or an issue at `path`.
+    fn known<'m, K, V>(
+        &mut self,
+        index: &'m HashMap<K, V>,
+        name: &str,
+        (what, section): (&str, &str),
+        path: String,
+    ) -> Option<&'m V>
+    where
+        K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+    {
+        let found = index.get(name);
+        if found.is_none() {
+            self.issue(
+                "E202",
+                path,
+                format!("unknown {what} `{name}`"),
+                &format!("list it in `{section}` or fix the reference"),
+            );
+        }
+        found
+    }
+
     /// The technician with id `id`, or an issue at `path`.
     fn technician(
         &mut self,
@@ -610,16 +633,8 @@ impl Builder<'_> {
         index: &HashMap<&str, u32>,
         path: String,
     ) -> Option<TechIdx> {
-        let found = index.get(id).map(|&t| TechIdx(t));
-        if found.is_none() {
-            self.issue(
-                "E202",
-                path,
-                format!("unknown technician `{id}`"),
-                "list the technician in `technicians` or fix the id",
-            );
-        }
-        found
+        let found = self.known(index, id, ("technician", "technicians"), path);
+        found.map(|&t| TechIdx(t))
     }
 
     /// The tier named `name`, or an issue at `path`.
@@ -629,16 +644,8 @@ impl Builder<'_> {
         index: &HashMap<&str, TierIdx>,
         path: String,
     ) -> Option<TierIdx> {
-        let found = index.get(name).copied();
-        if found.is_none() {
-            self.issue(
-                "E202",
-                path,
-                format!("unknown SLA tier `{name}`"),
-                "list it in `sla_tiers` or fix the name",
-            );
-        }
-        found
+        self.known(index, name, ("SLA tier", "sla_tiers"), path)
+            .copied()
     }
 
     fn levels(
@@ -797,16 +804,12 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         .map(|(i, t)| {
             let path = format!("$.sla_tiers[{i}]");
             tier_calendars.push(t.calendar.as_deref().and_then(|name| {
-                let found = calendars.get(name);
-                if found.is_none() {
-                    b.issue(
-                        "E202",
-                        format!("{path}.calendar"),
-                        format!("unknown calendar `{name}`"),
-                        "list it in `calendars` or fix the name",
-                    );
-                }
-                found
+                b.known(
+                    &calendars,
+                    name,
+                    ("calendar", "calendars"),
+                    format!("{path}.calendar"),
+                )
             }));
             let response = b
                 .duration(&t.response, format!("{path}.response"))
@@ -986,13 +989,12 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
     let mut visits = Vec::with_capacity(dto.visits.len());
     for (i, v) in dto.visits.iter().enumerate() {
         let path = format!("$.visits[{i}]");
-        let Some(&site) = site_index.get(v.site.as_str()) else {
-            b.issue(
-                "E202",
-                format!("{path}.site"),
-                format!("unknown site `{}`", v.site),
-                "list the site in `sites` or fix the id",
-            );
+        let Some(&site) = b.known(
+            &site_index,
+            &v.site,
+            ("site", "sites"),
+            format!("{path}.site"),
+        ) else {
             continue;
         };
         let previous = previous[site as usize];

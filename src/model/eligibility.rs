@@ -16,10 +16,7 @@ impl Eligibility {
         for (t, tech) in technicians.iter().enumerate() {
             for visit in visits {
                 eligible.push(
-                    visit
-                        .requires
-                        .iter()
-                        .all(|r| tech.levels.get(r.skill.get()).copied().unwrap_or(0) >= r.level)
+                    tech.holds_levels(visit)
                         && !visit.preferences.excluded.contains(&TechIdx(t as u32)),
                 );
             }

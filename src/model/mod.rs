@@ -236,6 +236,26 @@ pub struct Technician {
     pub hours: Hours,
 }
 
+impl Technician {
+    /// The technician's level in `skill` (0 when not held).
+    pub fn level(&self, skill: SkillIdx) -> u8 {
+        self.levels.get(skill.get()).copied().unwrap_or(0)
+    }
+
+    /// Whether the technician holds every level `visit` requires.
+    pub fn holds_levels(&self, visit: &Visit) -> bool {
+        visit
+            .requires
+            .iter()
+            .all(|r| self.level(r.skill) >= r.level)
+    }
+
+    /// Whether a shift may run over, the working time is capped, or a shift has a break.
+    pub fn has_shift_rules(&self) -> bool {
+        !self.hours.is_plain() || self.shifts.iter().any(|s| s.lunch.is_some())
+    }
+}
+
 /// How long a technician may work: overtime past the end of a shift, and a cap per shift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Hours {
@@ -366,6 +386,11 @@ pub struct Visit {
 }
 
 impl Visit {
+    /// Whether the visit needs tools or uses up spare parts.
+    pub fn needs_kit(&self) -> bool {
+        self.tools != 0 || self.parts.iter().any(|&p| p > 0)
+    }
+
     /// Whether the visit must be served.
     pub fn is_mandatory(&self) -> bool {
         self.penalty.is_none()
@@ -505,11 +530,11 @@ impl Problem {
         if self.level_durations.is_empty() || visit.requires.is_empty() {
             return visit.duration;
         }
-        let levels = &self.tech(t).levels;
+        let tech = self.tech(t);
         let level = visit
             .requires
             .iter()
-            .map(|r| levels.get(r.skill.get()).copied().unwrap_or(0))
+            .map(|r| tech.level(r.skill))
             .min()
             .unwrap_or(0);
         let permille = self
@@ -528,6 +553,12 @@ impl Problem {
     /// Technician indices.
     pub fn tech_indices(&self) -> impl Iterator<Item = TechIdx> + '_ {
         (0..self.technicians.len() as u32).map(TechIdx)
+    }
+
+    /// Every technician shift as (technician, shift index), technician by technician.
+    pub fn tech_shifts(&self) -> impl Iterator<Item = (TechIdx, usize)> + '_ {
+        self.tech_indices()
+            .flat_map(move |t| (0..self.tech(t).shifts.len()).map(move |s| (t, s)))
     }
 
     /// Visit indices.

@@ -2,7 +2,7 @@
 //! every violation. It shares no code with the solver's schedule but the lateness formula.
 
 use crate::model::{
-    Cost, LocIdx, MAX_PART_TYPES, Problem, Shift, TechIdx, Technician, Time, Visit,
+    Cost, Hours, LocIdx, MAX_PART_TYPES, Problem, Shift, TechIdx, Technician, Time,
 };
 
 use super::kpis::Kpis;
@@ -109,9 +109,7 @@ impl StatedPlan {
 pub struct Finding {
     /// Stable code: `coverage`, `duplicate`, `eligibility`, `window`, `release`, `travel`,
     /// `duration`, `shift`, `working_time`, `break`, `excluded`, `capacity`, `tools`, `parts`,
-    /// `depot`,
-    /// `shift_reused`, `cost`,
-    /// `unassigned_mandatory` (a warning).
+    /// `depot`, `shift_reused`, `cost`, `unassigned_mandatory` (a warning).
     pub code: &'static str,
     /// Route index, when the finding is about a route.
     pub route: Option<usize>,
@@ -240,14 +238,6 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
     c.report
 }
 
-fn meets_levels(tech: &Technician, visit: &Visit) -> bool {
-    visit.requires.iter().all(|r| {
-        tech.levels
-            .get(r.skill.get())
-            .is_some_and(|&l| l >= r.level)
-    })
-}
-
 fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u32]) {
     let p = c.problem;
     let Some(tech) = p.technicians.get(route.tech.get()) else {
@@ -323,7 +313,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                 seen[v.get()] += 1;
                 let visit = p.visit(v);
                 let id = &visit.id;
-                if !meets_levels(tech, visit) {
+                if !tech.holds_levels(visit) {
                     c.flag(
                         "eligibility",
                         Some(r),
@@ -453,7 +443,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
             ),
         );
     }
-    let overtime = (route.end - shift.end).max(0);
+    let overtime = Hours::overtime(*shift, route.end);
     check_break(c, r, route, tech, *shift);
     let k = &mut c.report.kpis;
     k.distance += distance;
@@ -476,6 +466,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
     k.cost.preference = k.cost.preference.saturating_add(preference);
     k.overtime += overtime;
 }
+
 /// The break of a route: taken when owed, within its window, long enough, and in a gap of
 /// the route that leaves time for the drive.
 fn check_break(

@@ -24,7 +24,7 @@ struct Placement {
 
 fn needs_restock(problem: &Problem, v: VisitIdx) -> bool {
     let visit = problem.visit(v);
-    problem.depot.is_some() && (visit.tools != 0 || visit.parts.iter().any(|&p| p > 0))
+    problem.depot.is_some() && visit.needs_kit()
 }
 
 /// The cheapest feasible placement of `v` in `slot`.
@@ -279,6 +279,9 @@ impl Segments {
     }
 }
 
+/// The cost a slot whose stops cannot be driven carries.
+const INFEASIBLE: Cost = Cost::MAX / 4;
+
 /// A technician shift being filled.
 #[derive(Clone)]
 pub struct Slot {
@@ -369,15 +372,14 @@ impl Slot {
             ),
             _ => simulated_cost(problem, self.tech, self.shift, self.stops.iter().copied()),
         };
-        self.cost = cost.unwrap_or(Cost::MAX / 4);
+        self.cost = cost.unwrap_or(INFEASIBLE);
     }
 }
 
 /// One empty slot per technician shift.
 pub fn empty_slots(problem: &Problem) -> Vec<Slot> {
     problem
-        .tech_indices()
-        .flat_map(|t| (0..problem.tech(t).shifts.len()).map(move |s| (t, s)))
+        .tech_shifts()
         .map(|(tech, shift)| Slot::new(problem, tech, shift))
         .collect()
 }
@@ -394,9 +396,13 @@ pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Vec<Slot>, Vec<VisitI
         else {
             continue;
         };
+        // Segments leave eligibility to their callers: a route from outside is checked here.
+        if !route.visits().all(|v| problem.is_eligible(route.tech, v)) {
+            continue;
+        }
         slot.stops = route.stops.clone();
         slot.refresh(problem);
-        if simulated_cost(problem, slot.tech, slot.shift, slot.stops.iter().copied()).is_none() {
+        if slot.cost == INFEASIBLE {
             slot.stops.clear();
             slot.refresh(problem);
             continue;

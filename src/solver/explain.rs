@@ -17,13 +17,7 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
     if eligible.is_empty() && !excluded.is_empty() {
         let qualified: Vec<&str> = excluded
             .iter()
-            .filter(|&&t| {
-                let levels = &problem.tech(t).levels;
-                visit
-                    .requires
-                    .iter()
-                    .all(|r| levels.get(r.skill.get()).is_some_and(|&l| l >= r.level))
-            })
+            .filter(|&&t| problem.tech(t).holds_levels(visit))
             .map(|&t| problem.tech(t).id.as_str())
             .collect();
         if !qualified.is_empty() {
@@ -44,18 +38,17 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                 !problem
                     .technicians
                     .iter()
-                    .any(|t| t.levels.get(r.skill.get()).is_some_and(|&l| l >= r.level))
+                    .any(|t| t.level(r.skill) >= r.level)
             })
             .map(|r| {
-                let skill = r.skill.get();
                 // The most skilled technician, to say how far off the best one is.
                 let best = problem
                     .technicians
                     .iter()
-                    .filter_map(|t| Some((*t.levels.get(skill)?, &t.id)))
+                    .map(|t| (t.level(r.skill), &t.id))
                     .filter(|&(l, _)| l > 0)
                     .max_by_key(|&(l, id)| (l, std::cmp::Reverse(id)));
-                let name = &problem.skills[skill].name;
+                let name = &problem.skills[r.skill.get()].name;
                 match best {
                     Some((l, id)) => format!("{name} at level {} (the best: {id} at {l})", r.level),
                     None => format!("{name} at level {} (nobody has {name})", r.level),

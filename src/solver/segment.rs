@@ -112,8 +112,7 @@ impl Segment {
 pub fn is_simple(problem: &Problem, v: VisitIdx) -> bool {
     let visit = problem.visit(v);
     visit.windows.len() <= 1
-        && visit.tools == 0
-        && visit.parts.iter().all(|&p| p == 0)
+        && !visit.needs_kit()
         && visit
             .windows
             .first()

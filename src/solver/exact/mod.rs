@@ -60,15 +60,11 @@ fn per_shift_unsupported(problem: &Problem) -> Option<&'static str> {
     let simple = problem
         .visits
         .iter()
-        .all(|v| v.windows.len() <= 1 && v.tools == 0 && v.parts.iter().all(|&p| p == 0));
+        .all(|v| v.windows.len() <= 1 && !v.needs_kit());
     if !simple {
         return Some("visits with several windows, tools or spare parts");
     }
-    if problem
-        .technicians
-        .iter()
-        .any(|t| !t.hours.is_plain() || t.shifts.iter().any(|s| s.lunch.is_some()))
-    {
+    if problem.technicians.iter().any(|t| t.has_shift_rules()) {
         return Some("overtime, working-time caps or breaks");
     }
     if problem.technicians.iter().any(|t| t.capacity.is_some()) {
@@ -103,18 +99,13 @@ fn aggregated_unsupported(problem: &Problem) -> Option<&'static str> {
     if problem.objective.distance.per != 1 {
         return Some("a distance rate that is not a whole cost per distance unit");
     }
-    if problem
-        .tech_indices()
-        .any(|t| !problem.tech(t).hours.is_plain())
-    {
-        return Some("overtime or working-time caps");
+    if problem.technicians.iter().any(|t| t.has_shift_rules()) {
+        return Some("overtime, working-time caps or breaks");
     }
-    if first.shifts.iter().any(|s| s.lunch.is_some()) {
-        return Some("breaks");
-    }
-    let simple = problem.visits.iter().all(|v| {
-        v.windows.len() <= 1 && v.due.is_none() && v.tools == 0 && v.parts.iter().all(|&p| p == 0)
-    });
+    let simple = problem
+        .visits
+        .iter()
+        .all(|v| v.windows.len() <= 1 && v.due.is_none() && !v.needs_kit());
     if !simple {
         return Some("visits with several windows, SLA due times, tools or spare parts");
     }
@@ -659,10 +650,7 @@ mod milp {
             }
         }
         let broken = || Error::Solver("internal error: the MILP plan does not form routes".into());
-        let slots: Vec<(TechIdx, usize)> = problem
-            .tech_indices()
-            .flat_map(|t| (0..problem.tech(t).shifts.len()).map(move |s| (t, s)))
-            .collect();
+        let slots: Vec<(TechIdx, usize)> = problem.tech_shifts().collect();
         let mut routes = Vec::new();
         let mut seen = vec![false; n + 1];
         for (r, &first) in next[0].iter().enumerate() {

@@ -64,17 +64,17 @@ pub fn solve(
 ) -> Result<Solution> {
     let n = problem.visits.len();
     let slots: Vec<Slot> = problem
-        .tech_indices()
-        .flat_map(|t| {
+        .tech_shifts()
+        .map(|(t, s)| {
             let tech = problem.tech(t);
-            tech.shifts.iter().enumerate().map(move |(s, sh)| Slot {
+            Slot {
                 tech: t,
                 shift: s,
                 home: tech.start,
                 end: tech.end,
-                open: sh.start,
-                close: sh.end,
-            })
+                open: tech.shifts[s].start,
+                close: tech.shifts[s].end,
+            }
         })
         .collect();
     let horizon = slots.iter().map(|s| s.close).max().unwrap_or(0);

@@ -92,6 +92,7 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 max_overtime: None,
                 overtime_cost_per_hour: 0.0,
                 max_working_time: None,
+                max_weekly_working_time: None,
             }
         })
         .collect();
@@ -285,8 +286,9 @@ fn road_grid() -> RoadNetworkDto {
 /// Adds the field-service rules, drawing from their own random stream so the rest of the
 /// instance is the one generated without them: silver's response becomes the next business
 /// day (10 open hours of a Monday–Friday 08:00–18:00 calendar); a 30-minute break starting
-/// 3½ to 6 hours into each shift; one hour of overtime at a 50 % premium and a
-/// 10-hour cap per shift; a quarter of the sites with the technician who served them last; a
+/// 3½ to 6 hours into each shift; one hour of overtime at a 50 % premium, a 10-hour cap per
+/// shift and a weekly cap of 8½ hours per shift in a week (so a busy week cannot run every shift
+/// to its end); a quarter of the sites with the technician who served them last; a
 /// tenth of the visits with one or two preferred technicians and a twentieth with an excluded
 /// one; trainees take 25 % longer and experts 20 % less.
 fn add_field_rules(dto: &mut ProblemDto, seed: u64) {
@@ -318,6 +320,8 @@ fn add_field_rules(dto: &mut ProblemDto, seed: u64) {
         tech.max_overtime = Some("PT1H".into());
         tech.overtime_cost_per_hour = tech.cost_per_hour / 2.0;
         tech.max_working_time = Some("PT10H".into());
+        let weekly = 510 * tech.shifts.len().min(7);
+        tech.max_weekly_working_time = Some(format!("PT{}H{}M", weekly / 60, weekly % 60));
     }
     for site in &mut dto.sites {
         if rng.chance(0.25) {

@@ -13,7 +13,10 @@
 //! - a technician off from `from` (to `until`) keeps the shifts before, finishes started work
 //!   and goes home, and loses the shifts within;
 //! - every other visit of the current plan names its technician (`assigned_technician`); giving
-//!   it to someone else costs `change_penalty`.
+//!   it to someone else costs `change_penalty`;
+//! - a weekly working-time cap is lowered by the work of the current plan in the shifts of
+//!   `now`'s week that are over (the format has one cap per technician, so later weeks of the
+//!   horizon are held to the lowered cap too).
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,7 +26,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Issue, Result};
 use crate::io::native::{self, ProblemDto, ShiftDto, VisitDto, WindowDto};
-use crate::io::time::{format_duration, format_timestamp, parse_duration, parse_timestamp};
+use crate::io::time::{
+    format_duration, format_timestamp, parse_duration, parse_timestamp, week_of,
+};
 use crate::model::{Clock, Problem, Time};
 use crate::solution::check::StatedPlan;
 use crate::solution::{Route, Stop};
@@ -360,6 +365,7 @@ pub fn prepare(
         tech.shifts = kept;
         remap.insert(tech.id.clone(), map);
     }
+    lower_weekly_caps(&mut problem, current, plan, now, &horizon);
 
     // Technicians off from now on for all their remaining shifts take no new work at all
     // (what is left of their shifts is the started work).
@@ -454,6 +460,35 @@ pub fn prepare(
         added,
         cancelled,
     })
+}
+
+/// Lowers each weekly working-time cap by the work the current `plan` did in the shifts of
+/// `now`'s week that ended by `now`.
+fn lower_weekly_caps(
+    problem: &mut ProblemDto,
+    current: &Problem,
+    plan: &StatedPlan,
+    now: Time,
+    horizon: &Horizon,
+) {
+    let week = week_of(&horizon.0, now);
+    let mut worked: HashMap<&str, Time> = HashMap::new();
+    for route in plan.routes.iter().filter(|r| !r.stops.is_empty()) {
+        let tech = current.tech(route.tech);
+        let shift = tech.shifts[route.shift];
+        if shift.week == week && shift.end <= now && tech.hours.max_weekly.is_some() {
+            *worked.entry(tech.id.as_str()).or_default() += route.end - route.start;
+        }
+    }
+    for tech in &mut problem.technicians {
+        let Some(done) = worked.get(tech.id.as_str()) else {
+            continue;
+        };
+        let cap = tech.max_weekly_working_time.as_deref().map(parse_duration);
+        if let Some(Ok(cap)) = cap {
+            tech.max_weekly_working_time = Some(format_duration((cap - done).max(0)));
+        }
+    }
 }
 
 /// `shift` cut to `span`, its break cut to match (or dropped when none of it is left).

@@ -19,7 +19,7 @@ use crate::model::{
 
 use super::roads::{self, RoadNetworkDto};
 use super::straight::Straight;
-use super::time::{parse_duration, parse_timestamp};
+use super::time::{parse_duration, parse_timestamp, week_of};
 
 /// Cost units per currency unit in the native format.
 pub const COST_SCALE: i64 = 1000;
@@ -173,6 +173,10 @@ pub struct TechnicianDto {
     /// Most working time (departure to return) in one shift (ISO 8601), if capped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_working_time: Option<String>,
+    /// Most working time over the shifts that start in one calendar week, Monday to Sunday in
+    /// the offset of the first timestamp (ISO 8601), if capped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_weekly_working_time: Option<String>,
 }
 
 /// A customer site.
@@ -892,7 +896,12 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
                             duration,
                         })
                     });
-                    shifts.push(Shift { start, end, lunch });
+                    shifts.push(Shift {
+                        start,
+                        end,
+                        lunch,
+                        week: week_of(&b.origin, start),
+                    });
                 }
             }
         }
@@ -930,6 +939,10 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
                 .max_working_time
                 .as_deref()
                 .and_then(|d| b.duration(d, format!("{path}.max_working_time"))),
+            max_weekly: t
+                .max_weekly_working_time
+                .as_deref()
+                .and_then(|d| b.duration(d, format!("{path}.max_weekly_working_time"))),
         };
         technicians.push(Technician {
             id: t.id.clone(),

@@ -1,6 +1,6 @@
 //! RFC 3339 timestamps and ISO 8601 durations of the native format.
 
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat};
 
 use crate::model::Time;
 
@@ -70,6 +70,16 @@ pub fn parse_duration(text: &str) -> Result<Time, String> {
     Ok(total)
 }
 
+/// The calendar week (Monday to Sunday, in the origin's offset) of `ticks` seconds after
+/// `origin`, counted from the origin's week.
+pub fn week_of(origin: &DateTime<FixedOffset>, ticks: Time) -> i32 {
+    let first = origin.date_naive();
+    let monday = first - chrono::Duration::days(first.weekday().num_days_from_monday().into());
+    let date = (*origin + chrono::Duration::seconds(ticks)).date_naive();
+    let weeks = (date - monday).num_days().div_euclid(7);
+    i32::try_from(weeks).unwrap_or(i32::MAX)
+}
+
 /// Formats seconds as an ISO 8601 duration.
 pub fn format_duration(seconds: Time) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
@@ -124,6 +134,12 @@ mod tests {
     fn timestamps_round_trip() {
         let origin = parse_timestamp("2026-03-02T08:00:00+01:00").unwrap();
         assert_eq!(format_timestamp(&origin, 3600), "2026-03-02T09:00:00+01:00");
+        // Monday 08:00: the week runs to Sunday midnight local time, whatever the UTC date.
+        let day = 86_400;
+        assert_eq!(week_of(&origin, 0), 0);
+        assert_eq!(week_of(&origin, 6 * day + 15 * 3600), 0);
+        assert_eq!(week_of(&origin, 6 * day + 16 * 3600), 1);
+        assert_eq!(week_of(&origin, -8 * 3600 - 1), -1);
         assert!(parse_timestamp("2026-13-02T08:00:00Z").is_err());
     }
 }

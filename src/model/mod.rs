@@ -175,15 +175,19 @@ pub struct Shift {
     pub end: Time,
     /// The break to take, if the shift has one.
     pub lunch: Option<Break>,
+    /// The calendar week the shift starts in (0: the week of the problem's first day), for
+    /// weekly working-time caps.
+    pub week: i32,
 }
 
 impl Shift {
-    /// A shift from `start` to `end` without a break.
+    /// A shift from `start` to `end` without a break, in week 0.
     pub fn new(start: Time, end: Time) -> Self {
         Shift {
             start,
             end,
             lunch: None,
+            week: 0,
         }
     }
 }
@@ -256,7 +260,8 @@ impl Technician {
     }
 }
 
-/// How long a technician may work: overtime past the end of a shift, and a cap per shift.
+/// How long a technician may work: overtime past the end of a shift, and caps per shift and
+/// per week.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Hours {
     /// How far past its end a shift may run (0: not at all).
@@ -265,12 +270,14 @@ pub struct Hours {
     pub overtime_rate: Rate,
     /// Most working time (departure to return) in one shift, if capped.
     pub max_working: Option<Time>,
+    /// Most working time over the shifts of one calendar week, if capped.
+    pub max_weekly: Option<Time>,
 }
 
 impl Hours {
     /// Whether the shift ends where it says and the working time is not capped.
     pub fn is_plain(&self) -> bool {
-        self.overtime == 0 && self.max_working.is_none()
+        self.overtime == 0 && self.max_working.is_none() && self.max_weekly.is_none()
     }
 
     /// Ticks of `back` past the end of `shift`.

@@ -108,8 +108,9 @@ impl StatedPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Stable code: `coverage`, `duplicate`, `eligibility`, `window`, `release`, `travel`,
-    /// `duration`, `shift`, `working_time`, `break`, `excluded`, `capacity`, `tools`, `parts`,
-    /// `depot`, `shift_reused`, `cost`, `unassigned_mandatory` (a warning).
+    /// `duration`, `shift`, `working_time`, `weekly_working_time`, `break`, `excluded`,
+    /// `capacity`, `tools`, `parts`, `depot`, `shift_reused`, `cost`, `unassigned_mandatory` (a
+    /// warning).
     pub code: &'static str,
     /// Route index, when the finding is about a route.
     pub route: Option<usize>,
@@ -191,6 +192,7 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
         check_route(&mut c, r, route, &mut seen);
     }
     c.report.kpis.technicians_used = used_tech.len();
+    check_weeks(&mut c, plan);
     for &(v, _) in &plan.unassigned {
         seen[v.get()] += 1;
         let visit = problem.visit(v);
@@ -236,6 +238,33 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
         }
     }
     c.report
+}
+
+/// Weekly working-time caps: the working time of each technician's routes in one calendar week.
+fn check_weeks(c: &mut Checker<'_>, plan: &StatedPlan) {
+    let mut worked: std::collections::BTreeMap<(usize, i32), Time> = Default::default();
+    for route in plan.routes.iter().filter(|r| !r.stops.is_empty()) {
+        let Some(tech) = c.problem.technicians.get(route.tech.get()) else {
+            continue;
+        };
+        if let (Some(_), Some(shift)) = (tech.hours.max_weekly, tech.shifts.get(route.shift)) {
+            *worked.entry((route.tech.get(), shift.week)).or_default() += route.end - route.start;
+        }
+    }
+    for ((t, week), time) in worked {
+        let tech = &c.problem.technicians[t];
+        if let Some(cap) = tech.hours.max_weekly.filter(|&cap| time > cap) {
+            c.flag(
+                "weekly_working_time",
+                None,
+                None,
+                format!(
+                    "{} works {time} in week {week}, more than the weekly cap of {cap}",
+                    tech.id
+                ),
+            );
+        }
+    }
 }
 
 fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u32]) {

@@ -50,7 +50,7 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
                 &[Stop::Visit(v)]
             };
             let stops = before.iter().chain(middle).chain(after).copied();
-            if let Some(cost) = simulated_cost(problem, slot.tech, slot.shift, stops) {
+            if let Some(cost) = slot.simulated_cost(problem, stops) {
                 let delta = cost - slot.cost;
                 if best.is_none_or(|b| delta < b.delta) {
                     best = Some(Placement {
@@ -117,11 +117,13 @@ fn best_segment_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option
 pub(super) struct Price {
     pub(super) cost: Cost,
     pub(super) exact: bool,
+    /// Least working time of the route (its working time when `exact`).
+    pub(super) working: Time,
 }
 
 /// Prices the route of `own` made of its first `keep` stops, then `mids`, then the stops of
-/// `source` from `from` on, then `own`'s end; `None` when it breaks a window, the shift or the
-/// capacity, or a route has no segments.
+/// `source` from `from` on, then `own`'s end; `None` when it breaks a window, the shift, the
+/// capacity or `own`'s working-time budget, or a route has no segments.
 ///
 /// Due times change neither feasibility nor distance; they add lateness and may keep the
 /// technician from leaving later (which would make a visit late). So the segment cost is a
@@ -186,25 +188,35 @@ pub(super) fn price(
             .then(problem, &other.tail[from])
             .then(problem, cache.end()),
     };
+    if route.duration > own.budget {
+        return None;
+    }
     let cost = segment::route_cost(problem, own.tech, own.shift, &route)?;
+    let working = route.duration;
     Some(match late {
-        None => Price { cost, exact: true },
+        None => Price {
+            cost,
+            exact: true,
+            working,
+        },
         Some(late) => Price {
             cost: cost.saturating_add(late),
             exact: false,
+            working,
         },
     })
 }
 
-/// The cost of a route by the reference schedule, or `None` when infeasible.
-fn simulated_cost(
+/// The cost and working time of a route by the reference schedule, or `None` when infeasible.
+fn simulated(
     problem: &Problem,
     tech: TechIdx,
     shift: usize,
     stops: impl Iterator<Item = Stop> + Clone,
-) -> Option<Cost> {
+) -> Option<(Cost, Time)> {
     let summary = simulate(problem, tech, shift, stops, None).ok()?;
-    Some(route_cost(problem, tech, &summary, false).total())
+    let cost = route_cost(problem, tech, &summary, false).total();
+    Some((cost, summary.working()))
 }
 
 /// Prefix and suffix segments of a route of simple visits: `prefix[k]` runs from the start
@@ -289,19 +301,26 @@ pub struct Slot {
     shift: usize,
     stops: Vec<Stop>,
     pub(super) cost: Cost,
+    /// Working time of the route (departure to return).
+    pub(super) working: Time,
+    /// Most working time the route may take: what the technician's weekly cap leaves after
+    /// the other routes of the week ([`Time::MAX`] when uncapped).
+    pub(super) budget: Time,
     /// Present when every stop is a simple visit.
     pub(super) segments: Option<Segments>,
 }
 
 impl Slot {
     /// The cost of this technician shift driving `stops`, by the reference schedule, or `None`
-    /// when infeasible.
+    /// when infeasible or over the budget.
     pub(super) fn simulated_cost(
         &self,
         problem: &Problem,
         stops: impl Iterator<Item = Stop> + Clone,
     ) -> Option<Cost> {
-        simulated_cost(problem, self.tech, self.shift, stops)
+        simulated(problem, self.tech, self.shift, stops)
+            .filter(|&(_, working)| working <= self.budget)
+            .map(|(cost, _)| cost)
     }
 
     fn new(problem: &Problem, tech: TechIdx, shift: usize) -> Self {
@@ -310,10 +329,20 @@ impl Slot {
             shift,
             stops: Vec::new(),
             cost: 0,
+            working: 0,
+            budget: problem.tech(tech).hours.max_weekly.unwrap_or(Time::MAX),
             segments: None,
         };
         slot.refresh(problem);
         slot
+    }
+
+    /// The calendar week the slot counts in, when its technician's week is capped.
+    pub(super) fn capped_week(&self, problem: &Problem) -> Option<(TechIdx, i32)> {
+        let tech = problem.tech(self.tech);
+        tech.hours
+            .max_weekly
+            .map(|_| (self.tech, tech.shifts[self.shift].week))
     }
 
     /// Recomputes the cost and the segments after the stops changed.
@@ -362,18 +391,55 @@ impl Slot {
             segments.note_dues(problem, self.tech, &self.stops);
             segments
         });
-        let cost = match &self.segments {
-            _ if self.stops.is_empty() => Some(0),
-            Some(cache) if cache.dues.is_empty() => segment::route_cost(
-                problem,
-                self.tech,
-                self.shift,
-                &start.then(problem, &cache.suffix[0]),
-            ),
-            _ => simulated_cost(problem, self.tech, self.shift, self.stops.iter().copied()),
+        let priced = match &self.segments {
+            _ if self.stops.is_empty() => Some((0, 0)),
+            Some(cache) if cache.dues.is_empty() => {
+                let route = start.then(problem, &cache.suffix[0]);
+                segment::route_cost(problem, self.tech, self.shift, &route)
+                    .map(|cost| (cost, route.duration))
+            }
+            _ => simulated(problem, self.tech, self.shift, self.stops.iter().copied()),
         };
-        self.cost = cost.unwrap_or(INFEASIBLE);
+        (self.cost, self.working) = match priced {
+            Some((cost, working)) if working <= self.budget => (cost, working),
+            _ => (INFEASIBLE, 0),
+        };
     }
+}
+
+/// Sets the working-time budgets of the slots in the capped week of slot `s` (if any) after
+/// its route changed; returns the slots whose budget it set (`s` alone when uncapped).
+///
+/// A technician's slots are contiguous, as [`empty_slots`] makes them.
+fn rebudget(problem: &Problem, slots: &mut [Slot], s: usize) -> std::ops::Range<usize> {
+    let Some(week) = slots[s].capped_week(problem) else {
+        return s..s + 1;
+    };
+    let cap = problem
+        .tech(slots[s].tech)
+        .hours
+        .max_weekly
+        .unwrap_or(Time::MAX);
+    let tech = slots[s].tech;
+    let lo = slots[..s]
+        .iter()
+        .rposition(|x| x.tech != tech)
+        .map_or(0, |k| k + 1);
+    let hi = slots[s..]
+        .iter()
+        .position(|x| x.tech != tech)
+        .map_or(slots.len(), |k| s + k);
+    let total: Time = slots[lo..hi]
+        .iter()
+        .filter(|x| x.capped_week(problem) == Some(week))
+        .map(|x| x.working)
+        .sum();
+    for x in &mut slots[lo..hi] {
+        if x.capped_week(problem) == Some(week) {
+            x.budget = cap - (total - x.working);
+        }
+    }
+    lo..hi
 }
 
 /// One empty slot per technician shift.
@@ -390,9 +456,9 @@ pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Vec<Slot>, Vec<VisitI
     let mut slots = empty_slots(problem);
     let mut placed = vec![false; problem.visits.len()];
     for route in routes {
-        let Some(slot) = slots
-            .iter_mut()
-            .find(|s| s.tech == route.tech && s.shift == route.shift)
+        let Some(s) = slots
+            .iter()
+            .position(|s| s.tech == route.tech && s.shift == route.shift)
         else {
             continue;
         };
@@ -400,6 +466,7 @@ pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Vec<Slot>, Vec<VisitI
         if !route.visits().all(|v| problem.is_eligible(route.tech, v)) {
             continue;
         }
+        let slot = &mut slots[s];
         slot.stops = route.stops.clone();
         slot.refresh(problem);
         if slot.cost == INFEASIBLE {
@@ -407,6 +474,7 @@ pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Vec<Slot>, Vec<VisitI
             slot.refresh(problem);
             continue;
         }
+        rebudget(problem, &mut slots, s);
         for v in route.visits() {
             placed[v.get()] = true;
         }
@@ -431,31 +499,35 @@ pub fn routes(slots: &[Slot]) -> Vec<Route> {
         .collect()
 }
 
-impl Slot {
-    /// Takes `visits` out of the slot (each with a restock stop right before it) and refreshes
-    /// the cost once.
-    pub fn remove_visits(&mut self, problem: &Problem, visits: &[VisitIdx]) {
-        let mut keep = vec![true; self.stops.len()];
-        for (k, stop) in self.stops.iter().enumerate() {
-            if matches!(stop, Stop::Visit(v) if visits.contains(v)) {
-                keep[k] = false;
-                if k > 0 && self.stops[k - 1] == Stop::Restock {
-                    keep[k - 1] = false;
-                }
+/// Takes `visits` out of slot `s` (each with a restock stop right before it) and refreshes the
+/// cost once.
+pub fn remove_visits(problem: &Problem, slots: &mut [Slot], s: usize, visits: &[VisitIdx]) {
+    let slot = &mut slots[s];
+    let mut keep = vec![true; slot.stops.len()];
+    for (k, stop) in slot.stops.iter().enumerate() {
+        if matches!(stop, Stop::Visit(v) if visits.contains(v)) {
+            keep[k] = false;
+            if k > 0 && slot.stops[k - 1] == Stop::Restock {
+                keep[k - 1] = false;
             }
         }
-        let mut flags = keep.into_iter();
-        self.stops.retain(|_| flags.next().unwrap_or(true));
-        self.refresh(problem);
     }
+    let mut flags = keep.into_iter();
+    slot.stops.retain(|_| flags.next().unwrap_or(true));
+    slot.refresh(problem);
+    rebudget(problem, slots, s);
+}
 
-    /// Replaces the stops by `visits` (no restocks) and refreshes the cost.
-    pub(super) fn set_visits(&mut self, problem: &Problem, visits: &[VisitIdx]) {
-        self.stops.clear();
-        self.stops.extend(visits.iter().map(|&v| Stop::Visit(v)));
-        self.refresh(problem);
-    }
+/// Replaces the stops of slot `s` by `visits` (no restocks) and refreshes the cost.
+pub(super) fn set_visits(problem: &Problem, slots: &mut [Slot], s: usize, visits: &[VisitIdx]) {
+    let slot = &mut slots[s];
+    slot.stops.clear();
+    slot.stops.extend(visits.iter().map(|&v| Stop::Visit(v)));
+    slot.refresh(problem);
+    rebudget(problem, slots, s);
+}
 
+impl Slot {
     /// The stops of the slot, in order.
     pub fn stops(&self) -> &[Stop] {
         &self.stops
@@ -523,22 +595,29 @@ pub fn insert_cheapest(
     if problem.visit(v).penalty.is_some_and(|pen| delta >= pen) {
         return false;
     }
-    slots[s].insert(problem, v, placement);
+    insert(problem, slots, s, v, placement);
     true
 }
 
-impl Slot {
-    /// Puts `v` where `placement` says and refreshes the cost.
-    fn insert(&mut self, problem: &Problem, v: VisitIdx, placement: Placement) {
-        let new: &[Stop] = if placement.restock {
-            &[Stop::Restock, Stop::Visit(v)]
-        } else {
-            &[Stop::Visit(v)]
-        };
-        self.stops
-            .splice(placement.position..placement.position, new.iter().copied());
-        self.refresh(problem);
-    }
+/// Puts `v` in slot `s` where `placement` says and refreshes the cost; returns the slots whose
+/// placements may have changed (see [`rebudget`]).
+fn insert(
+    problem: &Problem,
+    slots: &mut [Slot],
+    s: usize,
+    v: VisitIdx,
+    placement: Placement,
+) -> std::ops::Range<usize> {
+    let new: &[Stop] = if placement.restock {
+        &[Stop::Restock, Stop::Visit(v)]
+    } else {
+        &[Stop::Visit(v)]
+    };
+    let slot = &mut slots[s];
+    slot.stops
+        .splice(placement.position..placement.position, new.iter().copied());
+    slot.refresh(problem);
+    rebudget(problem, slots, s)
 }
 
 /// Inserts `pending` visits into `slots` by regret-2 insertion, over the routes of eligible
@@ -797,12 +876,16 @@ pub fn regret_insert(
         let placement = row
             .get(s)
             .unwrap_or_else(|| unreachable!("ranked placements exist"));
-        slots[s].insert(problem, v, placement);
-        let slot = &slots[s];
+        let changed = insert(problem, slots, s, v, placement);
+        let slots = &*slots;
         pending
             .par_iter()
             .zip(table.par_iter_mut())
-            .for_each(|(&w, row)| row.update(s, || place(slot, w)));
+            .for_each(|(&w, row)| {
+                for c in changed.clone() {
+                    row.update(c, || place(&slots[c], w));
+                }
+            });
     }
     unassigned.extend(pending.into_iter().map(|v| (v, true)));
     unassigned
@@ -836,7 +919,9 @@ fn finish_greedy(
             Some((delta, _, _)) if problem.visit(v).penalty.is_some_and(|pen| delta >= pen) => {
                 left.push((v, true))
             }
-            Some((_, s, placement)) => slots[s].insert(problem, v, placement),
+            Some((_, s, placement)) => {
+                insert(problem, slots, s, v, placement);
+            }
         }
     }
     left
@@ -906,9 +991,9 @@ mod tests {
                     random_visits(&problem, &mut rng, 5),
                     random_visits(&problem, &mut rng, 5),
                 );
-                slots[a].set_visits(&problem, &own);
+                set_visits(&problem, &mut slots, a, &own);
                 if b != a {
-                    slots[b].set_visits(&problem, &source);
+                    set_visits(&problem, &mut slots, b, &source);
                 }
                 let source = slots[b].stops_visits();
                 let keep = rng.range(0, own.len() as i64) as usize;
@@ -959,10 +1044,16 @@ mod tests {
     fn slots_track_the_reference_lateness() {
         let mut rng = Rng::new(9);
         let problem = with_sla(random_solomon(3, 14, 80), 3);
-        let mut slot = Slot::new(&problem, TechIdx(0), 0);
+        let mut slots = [Slot::new(&problem, TechIdx(0), 0)];
         let mut late = 0;
         for _ in 0..3000 {
-            slot.set_visits(&problem, &random_visits(&problem, &mut rng, 6));
+            set_visits(
+                &problem,
+                &mut slots,
+                0,
+                &random_visits(&problem, &mut rng, 6),
+            );
+            let slot = &slots[0];
             let summary = simulate(&problem, slot.tech, 0, slot.stops.iter().copied(), None);
             let (Ok(summary), Some(cache)) = (summary, &slot.segments) else {
                 continue;

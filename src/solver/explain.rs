@@ -69,16 +69,35 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                 if stops.len() == 2 && problem.depot.is_none() {
                     continue;
                 }
+                let tech = problem.tech(t);
                 match simulate(problem, t, shift, stops.iter().copied(), None) {
-                    Ok(_) => {
-                        return (
-                            Reason::NoRoom,
-                            format!(
-                                "technician {} could serve it in shift {shift} alone, but not beside the other visits",
-                                problem.tech(t).id
-                            ),
-                        );
-                    }
+                    Ok(route) => match tech.hours.max_weekly {
+                        Some(cap) if route.working() > cap => {
+                            let over = route.working() - cap;
+                            seen.push((Violation::WorkingTime { over }, t, shift));
+                        }
+                        Some(cap) => {
+                            return (
+                                Reason::NoRoom,
+                                format!(
+                                    "technician {} could serve it in shift {shift} alone, but not \
+                                     beside the other visits or within the weekly working-time \
+                                     cap of {} over the shifts of that week",
+                                    tech.id,
+                                    amount(problem, cap)
+                                ),
+                            );
+                        }
+                        None => {
+                            return (
+                                Reason::NoRoom,
+                                format!(
+                                    "technician {} could serve it in shift {shift} alone, but not beside the other visits",
+                                    tech.id
+                                ),
+                            );
+                        }
+                    },
                     Err(violation) => seen.push((violation, t, shift)),
                 }
             }

@@ -72,6 +72,7 @@ pub fn with_field_rules(mut problem: Problem, seed: u64) -> Problem {
             overtime: (shift.end - shift.start) / 10,
             overtime_rate: Rate::new(2, 1),
             max_working: Some((shift.end - shift.start) * 9 / 10),
+            max_weekly: None,
         };
         tech.work_rate = Rate::new(1, 4);
     }

@@ -29,7 +29,7 @@ use crate::rng::Rng;
 
 use crate::solution::Stop;
 
-use super::construct::{Price, Slot, price};
+use super::construct::{Price, Slot, price, set_visits};
 
 /// Nearest visits tried as new neighbours of a visit.
 const GRANULAR: usize = 20;
@@ -107,6 +107,7 @@ impl<'r> Piece<'r> {
             return Some(Price {
                 cost: 0,
                 exact: true,
+                working: 0,
             });
         }
         let foreign_tail = match source == self.slot {
@@ -164,6 +165,18 @@ fn improving(
             return None;
         }
         *price = Some(p);
+    }
+    if let [a, b] = pieces {
+        let (sa, sb) = (&slots[a.slot], &slots[b.slot]);
+        if sa.capped_week(problem).is_some() && sa.capped_week(problem) == sb.capped_week(problem) {
+            // Both routes draw on one weekly budget: known working times must fit it together.
+            let [Some(pa), Some(pb)] = prices else {
+                unreachable!("both pieces are priced")
+            };
+            if !(pa.exact && pb.exact) || pa.working + pb.working - sb.working > sa.budget {
+                return None;
+            }
+        }
     }
     let change: Change = pieces.iter().map(|p| (p.slot, p.build(routes))).collect();
     for ((s, visits), price) in change.iter().zip(prices.iter().flatten()) {
@@ -317,7 +330,7 @@ pub fn improve(
                     continue;
                 };
                 for (s, visits) in change {
-                    slots[s].set_visits(problem, &visits);
+                    set_visits(problem, slots, s, &visits);
                     for (k, w) in visits.iter().enumerate() {
                         place[w.get()] = Some((s, k));
                     }

@@ -36,7 +36,7 @@ use crate::solution::schedule::simulate;
 
 use super::Cancel;
 use super::construct::{
-    self, Shifts, Slot, insert_cheapest, regret_insert, routing_cost, slots_cost,
+    self, Shifts, Slot, insert_cheapest, regret_insert, remove_visits, routing_cost, slots_cost,
 };
 use super::local;
 
@@ -414,7 +414,7 @@ fn ruin(context: &Context<'_>, plan: &mut Plan, rng: &mut Rng) -> Vec<VisitIdx> 
     // Take the visits out route by route.
     removed.sort_unstable_by_key(|v| (route_of[v.get()], *v));
     for group in removed.chunk_by(|v, w| route_of[v.get()] == route_of[w.get()]) {
-        plan.slots[route_of[group[0].get()]].remove_visits(problem, group);
+        remove_visits(problem, &mut plan.slots, route_of[group[0].get()], group);
     }
     removed
 }
@@ -469,9 +469,9 @@ fn empty_shortest_route(problem: &Problem, plan: &mut Plan, rng: &mut Rng) {
     if routes.len() < 2 {
         return;
     }
-    let slot = &mut plan.slots[routes[0].2];
-    let visits = slot.stops_visits();
-    slot.remove_visits(problem, &visits);
+    let s = routes[0].2;
+    let visits = plan.slots[s].stops_visits();
+    remove_visits(problem, &mut plan.slots, s, &visits);
     plan.left.extend(visits);
     plan.left.sort_unstable();
     plan.cost = plan.total(problem);

@@ -462,3 +462,90 @@ fn left_out_visits_say_what_would_make_them_assignable() {
     assert_eq!(reason, "capacity");
     assert!(detail.contains("the largest: FAR with 4"), "{detail}");
 }
+
+/// NEAR and FAR on Monday and Tuesday of one week and the Monday after; two 2-hour visits on
+/// each of the first two days and one on the next Monday; NEAR may work 5 hours a week.
+fn capped_week() -> Value {
+    let mut v = base();
+    let shift = |day: &str| {
+        json!({"start": format!("2026-03-{day}T08:00:00+01:00"),
+               "end": format!("2026-03-{day}T17:00:00+01:00")})
+    };
+    for tech in v["technicians"].as_array_mut().expect("list") {
+        tech["shifts"] = json!([shift("02"), shift("03"), shift("09")]);
+    }
+    v["technicians"][0]["max_weekly_working_time"] = json!("PT5H");
+    let visit = v["visits"][0].clone();
+    let days = ["02", "02", "03", "03", "09"];
+    v["visits"] = days
+        .iter()
+        .enumerate()
+        .map(|(k, day)| {
+            let mut visit = visit.clone();
+            visit["id"] = json!(format!("V{}", k + 1));
+            visit["duration"] = json!("PT2H");
+            visit["windows"] = json!([shift(day)]);
+            visit
+        })
+        .collect();
+    v
+}
+
+#[test]
+fn a_weekly_working_time_cap_spans_the_shifts_of_its_week() {
+    let v = capped_week();
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    assert!(solution.unassigned.is_empty(), "{:?}", solution.unassigned);
+    let (stated, _) = fieldsched::check_solution(&problem, &solution).expect("feasible");
+    let near: Vec<_> = stated.routes.iter().filter(|r| r.tech.get() == 0).collect();
+    let first_week: i64 = near
+        .iter()
+        .filter(|r| r.shift < 2)
+        .map(|r| r.end - r.start)
+        .sum();
+    let served = |shifts: std::ops::Range<usize>| -> usize {
+        near.iter()
+            .filter(|r| shifts.contains(&r.shift))
+            .map(|r| r.stops.len())
+            .sum()
+    };
+    // Without the cap NEAR, next door, would serve all five.
+    assert!(first_week <= 5 * 3600, "{first_week}");
+    assert_eq!(served(0..2), 2, "two 2-hour visits fit in 5 hours");
+    assert_eq!(served(2..3), 1, "the next week starts afresh");
+
+    // All five on NEAR: each day is fine alone, the week is not.
+    let all_near = fieldsched::Solution {
+        routes: [(0, vec![0, 1]), (1, vec![2, 3]), (2, vec![4])]
+            .into_iter()
+            .map(|(shift, visits)| fieldsched::solution::Route {
+                tech: fieldsched::model::TechIdx(0),
+                shift,
+                stops: visits
+                    .into_iter()
+                    .map(|v| Stop::Visit(fieldsched::model::VisitIdx(v)))
+                    .collect(),
+            })
+            .collect(),
+        ..fieldsched::Solution::default()
+    };
+    let mut plan = StatedPlan::from_solution(&problem, &all_near).expect("each route feasible");
+    plan.cost = None;
+    assert_eq!(codes(&problem, &plan), ["weekly_working_time"]);
+
+    // With FAR gone, two of the first week's visits have no room and say why.
+    let mut v = capped_week();
+    v["technicians"].as_array_mut().expect("list").truncate(1);
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    assert_eq!(solution.unassigned.len(), 2, "{:?}", solution.unassigned);
+    for u in &solution.unassigned {
+        assert_eq!(u.reason.code(), "no_room");
+        assert!(
+            u.detail.contains("weekly working-time cap of 300 min"),
+            "{}",
+            u.detail
+        );
+    }
+}

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use fieldsched::io::native::ProblemDto;
 use fieldsched::io::{native, plan};
-use fieldsched::replan::{self, EventsDto, Sources};
+use fieldsched::replan::{self, EventsDto, Replanned, Sources};
 use fieldsched::{Cancel, SolverConfig};
 use serde_json::json;
 
@@ -25,6 +26,36 @@ fn placed(plan: &plan::PlanDto) -> BTreeMap<String, (String, String)> {
 
 fn time(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
     chrono::DateTime::parse_from_rfc3339(text).expect("a time")
+}
+
+/// Re-plans `current` with `events` and checks the new plan against the problem as it stands,
+/// both read back from their files.
+fn replan_checked(dto: &ProblemDto, current: &plan::PlanDto, events: &EventsDto) -> Replanned {
+    let sources = Sources {
+        problem: "problem.json",
+        plan: "plan.json",
+        events: "events.json",
+    };
+    let config = SolverConfig {
+        iterations: Some(300),
+        ..quick()
+    };
+    let out = replan::replan(
+        dto,
+        current,
+        events,
+        &sources,
+        &config,
+        &|_| {},
+        &Cancel::new(),
+    )
+    .expect("re-planned");
+    let stands = native::to_problem(&out.problem, "now.json").expect("valid");
+    let file = serde_json::to_vec(&out.plan).expect("json");
+    let reread = plan::read(&file, "new.json", &stands).expect("readable");
+    let checked = fieldsched::check(&stands, &reread);
+    assert!(checked.is_feasible(), "{:?}", checked.violations);
+    out
 }
 
 #[test]
@@ -79,31 +110,7 @@ fn replanning_keeps_started_work_applies_events_and_moves_little() {
         ]
     }))
     .expect("events");
-    let sources = Sources {
-        problem: "small.json",
-        plan: "plan.json",
-        events: "events.json",
-    };
-    let out = replan::replan(
-        &dto,
-        &current,
-        &events,
-        &sources,
-        &SolverConfig {
-            iterations: Some(300),
-            ..quick()
-        },
-        &|_| {},
-        &Cancel::new(),
-    )
-    .expect("re-planned");
-
-    // The new plan passes the checker against the problem as it stands, read from its files.
-    let stands = native::to_problem(&out.problem, "now.json").expect("valid");
-    let file = serde_json::to_vec(&out.plan).expect("json");
-    let reread = plan::read(&file, "new.json", &stands).expect("readable");
-    let checked = fieldsched::check(&stands, &reread);
-    assert!(checked.is_feasible(), "{:?}", checked.violations);
+    let out = replan_checked(&dto, &current, &events);
 
     let after = placed(&out.plan);
     for (id, (tech, start)) in &before {
@@ -218,4 +225,63 @@ fn replan_on_the_command_line_writes_a_plan_the_checker_accepts() {
     );
     assert!(!dir.join("bad.json").exists());
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Work done earlier in the week still counts against a weekly cap after re-planning.
+#[test]
+fn replanning_counts_the_week_already_worked() {
+    let shift = |day: &str| {
+        json!({"start": format!("2026-03-0{day}T08:00:00+01:00"),
+               "end": format!("2026-03-0{day}T17:00:00+01:00")})
+    };
+    let visit = |id: &str, day: &str| {
+        json!({"id": id, "site": "S1", "kind": "repair", "duration": "PT2H",
+               "skills": {"hvac": 1}, "windows": [shift(day)]})
+    };
+    let v = json!({
+        "skills": ["hvac"],
+        "technicians": [{"id": "NEAR", "home": {"lat": 45.70, "lon": 4.80}, "skills": {"hvac": 3},
+                         "shifts": [shift("2"), shift("3")], "cost_per_hour": 40,
+                         "max_weekly_working_time": "PT5H"}],
+        "sites": [{"id": "S1", "location": {"lat": 45.701, "lon": 4.80}}],
+        "visits": [visit("V1", "2"), visit("V2", "3"), visit("V3", "3")],
+        "objective": {"cost_per_km": 0.5}
+    });
+    // Monday's visit first: leaving it out costs twice as much.
+    let mut v = v;
+    v["visits"][0]["priority"] = json!(2);
+    let dto = native::parse(&serde_json::to_vec(&v).expect("json"), "week.json").expect("valid");
+    let problem = native::to_problem(&dto, "week.json").expect("valid");
+    let (solution, report) = solve_and_check(&problem, &quick());
+    assert_eq!(
+        solution.unassigned.len(),
+        1,
+        "5 hours take two 2-hour visits"
+    );
+    let (stated, _) = fieldsched::check_solution(&problem, &solution).expect("feasible");
+    let current = plan::to_dto(&problem, &solution, &stated, &report);
+    assert!(
+        placed(&current).contains_key("V1"),
+        "Monday's visit is served on Monday"
+    );
+
+    // On Tuesday morning nothing has happened, yet Monday's work is over and out of the new
+    // problem: the cap left for the week is what Monday did not use.
+    let events: EventsDto =
+        serde_json::from_value(json!({"now": "2026-03-03T07:00:00+01:00", "events": []}))
+            .expect("events");
+    let out = replan_checked(&dto, &current, &events);
+    let left = out.problem.technicians[0]
+        .max_weekly_working_time
+        .clone()
+        .expect("a cap");
+    let left = fieldsched::io::time::parse_duration(&left).expect("a duration");
+    let monday = current.routes[0].visits.len();
+    assert_eq!(monday, 1);
+    assert!(left < 3 * 3600 && left > 2 * 3600 + 1800, "{left}");
+    assert_eq!(
+        placed(&out.plan).len(),
+        1,
+        "one of Tuesday's visits fits what is left"
+    );
 }

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use crate::io::native::{
-    BreakDto, CalendarDto, LocationDto, ObjectiveDto, ProblemDto, ShiftDto, SiteDto, SlaTierDto,
-    TechnicianDto, TravelDto, TravelMode, VisitDto, VisitKindDto, WindowDto,
+    BreakDto, CalendarDto, CrewDto, LevelCountDto, LocationDto, ObjectiveDto, ProblemDto, ShiftDto,
+    SiteDto, SkillNeedDto, SlaTierDto, TechnicianDto, TravelDto, TravelMode, VisitDto,
+    VisitKindDto, WindowDto,
 };
 use crate::io::roads::{RoadEdgeDto, RoadNetworkDto, RoadNodeDto};
 use crate::io::time::{format_duration, format_timestamp, parse_timestamp};
@@ -28,6 +29,8 @@ pub struct Spec {
     pub field_rules: bool,
     /// Travel over a generated road network instead of straight lines.
     pub roads: bool,
+    /// Pair technicians into crews and give some installations to two technicians together.
+    pub crews: bool,
 }
 
 const CENTRE: (f64, f64) = (45.7640, 4.8357);
@@ -159,7 +162,8 @@ pub fn generate(spec: Spec) -> ProblemDto {
             {
                 let held: Vec<(&String, &i64)> = t.skills.iter().collect();
                 let (name, &level) = *rng.pick(&held);
-                skills.insert(name.clone(), rng.range(1, level.min(top_level)));
+                let level = rng.range(1, level.min(top_level));
+                skills.insert(name.clone(), SkillNeedDto::Level(level));
             }
             let day = rng.range(0, days - 1);
             let mut windows = Vec::new();
@@ -186,6 +190,7 @@ pub fn generate(spec: Spec) -> ProblemDto {
                 kind,
                 duration: format_duration(minutes * 60),
                 skills,
+                crew_size: None,
                 windows,
                 requested_at,
                 sla: None,
@@ -210,6 +215,7 @@ pub fn generate(spec: Spec) -> ProblemDto {
         sla_tiers: tiers,
         calendars: Vec::new(),
         technicians,
+        crews: Vec::new(),
         sites,
         visits,
         travel: TravelDto::default(),
@@ -220,6 +226,10 @@ pub fn generate(spec: Spec) -> ProblemDto {
         add_field_rules(&mut dto, spec.seed);
         dto.name.push_str("-rules");
     }
+    if spec.crews {
+        add_crews(&mut dto, spec.seed);
+        dto.name.push_str("-crews");
+    }
     if spec.roads {
         dto.travel = TravelDto {
             mode: TravelMode::Road,
@@ -229,6 +239,53 @@ pub fn generate(spec: Spec) -> ProblemDto {
         dto.name.push_str("-roads");
     }
     dto
+}
+
+/// Pairs every two of the first half of the technicians into a crew (named after its two
+/// members, working the first one's shifts) and gives half of the installations to two
+/// technicians together: a skill both members of a random crew hold, at most the lower of
+/// their levels, or else any two people. Draws from its own random stream, like the field
+/// rules.
+fn add_crews(dto: &mut ProblemDto, seed: u64) {
+    let mut rng = Rng::new(seed ^ 0xc4e3_5eed);
+    let pairs = dto.technicians.len() / 4;
+    dto.crews = (0..pairs)
+        .map(|k| {
+            dto.technicians[2 * k + 1].shifts = dto.technicians[2 * k].shifts.clone();
+            let (a, b) = (&dto.technicians[2 * k], &dto.technicians[2 * k + 1]);
+            CrewDto {
+                id: format!("{}+{}", a.id, b.id),
+                technicians: vec![a.id.clone(), b.id.clone()],
+            }
+        })
+        .collect();
+    if pairs == 0 {
+        return;
+    }
+    for visit in &mut dto.visits {
+        if visit.kind != VisitKindDto::Installation || !rng.chance(0.5) {
+            continue;
+        }
+        let k = rng.range(0, pairs as i64 - 1) as usize;
+        let (a, b) = (&dto.technicians[2 * k], &dto.technicians[2 * k + 1]);
+        let shared: Vec<(&String, i64)> = a
+            .skills
+            .iter()
+            .filter_map(|(name, &la)| b.skills.get(name).map(|&lb| (name, la.min(lb))))
+            .collect();
+        visit.skills.clear();
+        match shared.is_empty() {
+            true => visit.crew_size = Some(2),
+            false => {
+                let (name, top) = *rng.pick(&shared);
+                let level = rng.range(1, top);
+                visit.skills.insert(
+                    name.clone(),
+                    SkillNeedDto::Crew(vec![LevelCountDto { level, count: 2 }]),
+                );
+            }
+        }
+    }
 }
 
 /// A road grid over 40 × 40 km around the centre, junctions every 2 km: streets at 30 km/h,

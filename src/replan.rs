@@ -187,6 +187,14 @@ pub fn prepare(
         }
     };
     let now = time(&events.now, "$.now".into(), &mut issues).unwrap_or(0);
+    if !dto.crews.is_empty() {
+        issues.push(Issue::new(
+            "E314",
+            "$.crews",
+            "re-planning does not take crews yet",
+            "solve the problem as it stands again with `solve`",
+        ));
+    }
     // Below the cost of leaving a visit out, so started work is never given up for fewer changes.
     let most = dto.objective.unassigned_penalty;
     if !(events.change_penalty.is_finite() && (0.0..most).contains(&events.change_penalty)) {

@@ -203,6 +203,9 @@ enum Command {
         /// Travel over a generated road grid (with one-way streets and a river).
         #[arg(long)]
         roads: bool,
+        /// Pair technicians into crews; some installations need two technicians together.
+        #[arg(long)]
+        crews: bool,
         /// Where to write the instance.
         #[arg(short, long)]
         output: PathBuf,
@@ -577,6 +580,7 @@ fn run(cli: Cli) -> Result<i32> {
             seed,
             field_rules,
             roads,
+            crews,
             output,
         } => {
             if visits == 0
@@ -597,6 +601,7 @@ fn run(cli: Cli) -> Result<i32> {
                 seed,
                 field_rules,
                 roads,
+                crews,
             });
             let json =
                 serde_json::to_string_pretty(&dto).map_err(|e| Error::Solver(e.to_string()))?;

@@ -3,7 +3,7 @@
 use crate::error::Issue;
 use crate::model::{
     Clock, Coord, Depot, Eligibility, Hours, LocIdx, Objective, Preferences, Problem, Rate, Shift,
-    Site, SiteIdx, Technician, TravelMatrix, Visit, VisitKind, Window,
+    Site, SiteIdx, Technician, TravelMatrix, Visit, VisitKind, Window, crew_size,
 };
 
 use super::text::euclid_ticks;
@@ -48,6 +48,8 @@ pub fn technician(id: String, shift: Shift, capacity: Option<i64>, fixed_cost: i
         tools: 0,
         parts: Vec::new(),
         hours: Hours::default(),
+        crew: Vec::new(),
+        distance_factor: 1,
     }
 }
 
@@ -100,6 +102,7 @@ pub fn assemble(
             kind: VisitKind::Repair,
             duration: c.duration,
             requires: extra.requires.get(i).cloned().unwrap_or_default(),
+            crew_size: extra.requires.get(i).map_or(1, |r| crew_size(r)),
             windows: vec![c.window],
             release: None,
             due: None,

@@ -29,7 +29,7 @@ pub enum Format {
     Solomon,
     /// Pillac et al. TRSP text.
     Trsp,
-    /// Kovacs et al. STRSP text (noTeam).
+    /// Kovacs et al. STRSP text (noTeam and Team).
     Strsp,
 }
 

@@ -14,7 +14,7 @@ use crate::model::calendar::parse_time_of_day;
 use crate::model::{
     Break, Calendar, Clock, Coord, Cost, Eligibility, Hours, LocIdx, Objective, ObjectiveKind,
     Preferences, Problem, Rate, Requirement, Shift, Site, SiteIdx, Skill, SkillIdx, SlaTier,
-    TechIdx, Technician, TierIdx, Time, TravelMatrix, Visit, VisitKind, Window,
+    TechIdx, Technician, TierIdx, Time, TravelMatrix, Visit, VisitKind, Window, crew_size,
 };
 
 use super::roads::{self, RoadNetworkDto};
@@ -25,6 +25,8 @@ use super::time::{parse_duration, parse_timestamp, week_of};
 pub const COST_SCALE: i64 = 1000;
 /// Highest skill level.
 pub const MAX_LEVEL: u8 = 5;
+/// Most technicians a crew or a visit can have.
+pub const MAX_CREW: u8 = 50;
 
 /// A dispatch problem in the native format.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -43,6 +45,9 @@ pub struct ProblemDto {
     pub calendars: Vec<CalendarDto>,
     /// The technicians.
     pub technicians: Vec<TechnicianDto>,
+    /// Crews: technicians who travel and work together in every shift, routed as one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crews: Vec<CrewDto>,
     /// Customer sites.
     pub sites: Vec<SiteDto>,
     /// Visits to plan.
@@ -210,6 +215,38 @@ pub enum VisitKindDto {
     Repair,
 }
 
+/// Technicians who travel together from the first one's home and work every visit together.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrewDto {
+    /// Unique id among technicians and crews; plans name the crew's routes by it.
+    pub id: String,
+    /// Two or more technicians with the same shifts; the first one's home, capacity and
+    /// hours are the crew's.
+    pub technicians: Vec<String>,
+}
+
+/// What a visit needs of a skill: a minimum level held by one technician, or levels held by
+/// several technicians of a crew.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SkillNeedDto {
+    /// Minimum level (1–5), held by one technician.
+    Level(i64),
+    /// `count` technicians at `level` or above, for each entry.
+    Crew(Vec<LevelCountDto>),
+}
+
+/// `count` technicians holding a skill at `level` or above.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelCountDto {
+    /// Minimum level (1–5).
+    pub level: i64,
+    /// How many technicians of the crew hold it.
+    pub count: i64,
+}
+
 /// A window for the start of service: RFC 3339 start and end.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -232,9 +269,14 @@ pub struct VisitDto {
     pub kind: VisitKindDto,
     /// Service duration, ISO 8601 (e.g. `PT1H30M`).
     pub duration: String,
-    /// Minimum level (1–5) of each skill required.
+    /// Each skill required: a minimum level (1–5), or for work done by a crew, a list of
+    /// `{level, count}` (e.g. `[{"level": 2, "count": 2}]`: two technicians at level 2 or above).
     #[serde(default)]
-    pub skills: BTreeMap<String, i64>,
+    pub skills: BTreeMap<String, SkillNeedDto>,
+    /// Technicians needed on site together (default: the largest `count`, else 1); more
+    /// than one needs a crew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crew_size: Option<i64>,
     /// Windows for the start of service; none means any time within a shift.
     #[serde(default)]
     pub windows: Vec<WindowDto>,
@@ -440,12 +482,13 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
             )],
         ));
     };
-    const KNOWN: [&str; 10] = [
+    const KNOWN: [&str; 11] = [
         "name",
         "skills",
         "sla_tiers",
         "calendars",
         "technicians",
+        "crews",
         "sites",
         "visits",
         "travel",
@@ -465,6 +508,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
     let sla_tiers = list(map, "sla_tiers", false, &mut issues);
     let calendars = list(map, "calendars", false, &mut issues);
     let technicians = list(map, "technicians", true, &mut issues);
+    let crews = list(map, "crews", false, &mut issues);
     let sites = list(map, "sites", true, &mut issues);
     let visits = list(map, "visits", true, &mut issues);
     let travel = optional(map, "travel", &mut issues).unwrap_or_default();
@@ -480,6 +524,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
         sla_tiers,
         calendars,
         technicians,
+        crews,
         sites,
         visits,
         travel,
@@ -652,6 +697,57 @@ impl Builder<'_> {
             .copied()
     }
 
+    /// The requirements of a visit's `skills`.
+    fn needs(
+        &mut self,
+        skills: &BTreeMap<String, SkillNeedDto>,
+        index: &HashMap<&str, SkillIdx>,
+        path: &str,
+    ) -> Vec<Requirement> {
+        let mut levels = BTreeMap::new();
+        let mut counted = Vec::new();
+        for (name, need) in skills {
+            match need {
+                SkillNeedDto::Level(level) => {
+                    levels.insert(name.clone(), *level);
+                }
+                SkillNeedDto::Crew(list) => {
+                    for (k, entry) in list.iter().enumerate() {
+                        let at = format!("{path}.{name}[{k}]");
+                        if !(1..=i64::from(MAX_CREW)).contains(&entry.count) {
+                            self.issue(
+                                "E304",
+                                format!("{at}.count"),
+                                format!("count {} is not from 1 to {MAX_CREW}", entry.count),
+                                "give how many technicians need the level",
+                            );
+                            continue;
+                        }
+                        let one = BTreeMap::from([(name.clone(), entry.level)]);
+                        for (skill, level) in self.levels(&one, index, &at) {
+                            counted.push(Requirement {
+                                skill,
+                                level,
+                                count: entry.count as u8,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let mut requires: Vec<Requirement> = self
+            .levels(&levels, index, path)
+            .into_iter()
+            .map(|(skill, level)| Requirement {
+                skill,
+                level,
+                count: 1,
+            })
+            .collect();
+        requires.extend(counted);
+        requires
+    }
+
     fn levels(
         &mut self,
         skills: &BTreeMap<String, i64>,
@@ -783,11 +879,13 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
     .into_iter()
     .map(|(k, v)| (k, TierIdx(v)))
     .collect();
-    let tech_index = check_unique(
+    let people = check_unique(
         dto.technicians.iter().map(|t| t.id.as_str()),
         "technicians",
         &mut b.issues,
     );
+    let crews = crews(&mut b, &people);
+    let tech_index = crews.index(dto);
     let site_index = check_unique(
         dto.sites.iter().map(|s| s.id.as_str()),
         "sites",
@@ -959,8 +1057,11 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             tools: 0,
             parts: Vec::new(),
             hours,
+            crew: Vec::new(),
+            distance_factor: 1,
         });
     }
+    let technicians = crews.units(&mut b, technicians);
     let preference_penalty = b.money(
         dto.objective.preference_penalty,
         "$.objective.preference_penalty".into(),
@@ -1015,11 +1116,21 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         let duration = b
             .duration(&v.duration, format!("{path}.duration"))
             .unwrap_or(0);
-        let requires = b
-            .levels(&v.skills, &skill_index, &format!("{path}.skills"))
-            .into_iter()
-            .map(|(skill, level)| Requirement { skill, level })
-            .collect();
+        let requires = b.needs(&v.skills, &skill_index, &format!("{path}.skills"));
+        let least = crew_size(&requires);
+        let size = match v.crew_size {
+            None => least,
+            Some(n) if (i64::from(least)..=i64::from(MAX_CREW)).contains(&n) => n as u8,
+            Some(n) => {
+                b.issue(
+                    "E304",
+                    format!("{path}.crew_size"),
+                    format!("crew size {n} is not from {least} (the largest count) to {MAX_CREW}"),
+                    "give the number of technicians needed together",
+                );
+                least
+            }
+        };
         let mut windows = Vec::new();
         for (k, w) in v.windows.iter().enumerate() {
             let wp = format!("{path}.windows[{k}]");
@@ -1142,6 +1253,7 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
             },
             duration,
             requires,
+            crew_size: size,
             windows,
             release,
             due,
@@ -1193,6 +1305,148 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         eligibility,
         level_durations,
     })
+}
+
+/// The crews of a problem: which technicians each one has, by their index in `technicians`.
+struct Crews {
+    /// Members of each crew, in the order given.
+    members: Vec<Vec<usize>>,
+    /// The crew each technician is in, if any.
+    crew_of: Vec<Option<usize>>,
+}
+
+/// Reads `crews`: known technicians, at least two per crew, none in two crews, ids unique
+/// among technicians and crews.
+fn crews(b: &mut Builder<'_>, people: &HashMap<&str, u32>) -> Crews {
+    let dto = b.dto;
+    let mut crews = Crews {
+        members: Vec::new(),
+        crew_of: vec![None; dto.technicians.len()],
+    };
+    let ids = check_unique(
+        dto.crews.iter().map(|c| c.id.as_str()),
+        "crews",
+        &mut b.issues,
+    );
+    for (c, crew) in dto.crews.iter().enumerate() {
+        let path = format!("$.crews[{c}]");
+        if people.contains_key(crew.id.as_str()) || ids[crew.id.as_str()] != c as u32 {
+            if people.contains_key(crew.id.as_str()) {
+                b.issue(
+                    "E201",
+                    format!("{path}.id"),
+                    format!("crew id `{}` is also a technician's", crew.id),
+                    "give the crew an id of its own",
+                );
+            }
+            continue;
+        }
+        let mut members = Vec::new();
+        for (k, id) in crew.technicians.iter().enumerate() {
+            let at = format!("{path}.technicians[{k}]");
+            let Some(&t) = b.known(people, id, ("technician", "technicians"), at.clone()) else {
+                continue;
+            };
+            let t = t as usize;
+            match crews.crew_of[t] {
+                Some(other) => b.issue(
+                    "E314",
+                    at,
+                    format!("`{id}` is already in crew `{}`", dto.crews[other].id),
+                    "put each technician in one crew at most",
+                ),
+                None => {
+                    crews.crew_of[t] = Some(crews.members.len());
+                    members.push(t);
+                }
+            }
+        }
+        if crew.technicians.len() < 2 {
+            b.issue(
+                "E314",
+                format!("{path}.technicians"),
+                format!("crew `{}` has fewer than two technicians", crew.id),
+                "list two or more technicians, or drop the crew",
+            );
+        }
+        crews.members.push(members);
+    }
+    crews
+}
+
+impl Crews {
+    /// The technician (or crew, for its members and its own id) each id stands for, as an
+    /// index of the routed technicians: each crew takes the place of its first member.
+    fn index<'d>(&self, dto: &'d ProblemDto) -> HashMap<&'d str, u32> {
+        let mut index = HashMap::new();
+        let mut unit_of_crew = vec![None; self.members.len()];
+        let mut next = 0u32;
+        for (t, tech) in dto.technicians.iter().enumerate() {
+            let unit = match self.crew_of[t] {
+                None => {
+                    next += 1;
+                    next - 1
+                }
+                Some(c) => *unit_of_crew[c].get_or_insert_with(|| {
+                    next += 1;
+                    next - 1
+                }),
+            };
+            index.entry(tech.id.as_str()).or_insert(unit);
+        }
+        for (c, crew) in dto.crews.iter().enumerate() {
+            if let Some(unit) = unit_of_crew.get(c).copied().flatten() {
+                index.entry(crew.id.as_str()).or_insert(unit);
+            }
+        }
+        index
+    }
+
+    /// The routed technicians: each one alone, and each crew as one (in the place of its
+    /// first member) with the first member's home, shifts, capacity and hours, every
+    /// member's pay, and the highest level of each skill for durations by level.
+    fn units(&self, b: &mut Builder<'_>, people: Vec<Technician>) -> Vec<Technician> {
+        if self.members.is_empty() {
+            return people;
+        }
+        let mut units = Vec::with_capacity(people.len());
+        let mut placed = vec![false; self.members.len()];
+        for (t, person) in people.iter().enumerate() {
+            match self.crew_of.get(t).copied().flatten() {
+                None => units.push(person.clone()),
+                Some(c) if !placed[c] => {
+                    placed[c] = true;
+                    let members: Vec<&Technician> =
+                        self.members[c].iter().map(|&m| &people[m]).collect();
+                    units.push(crew(b, c, &members));
+                }
+                Some(_) => {}
+            }
+        }
+        units
+    }
+}
+
+/// The technician that stands for crew `c` of `members` (one or more).
+fn crew(b: &mut Builder<'_>, c: usize, members: &[&Technician]) -> Technician {
+    let lead = members[0];
+    let id = b.dto.crews[c].id.clone();
+    let same_shifts = |t: &&Technician| {
+        t.shifts.len() == lead.shifts.len()
+            && t.shifts
+                .iter()
+                .zip(&lead.shifts)
+                .all(|(a, b)| (a.start, a.end) == (b.start, b.end))
+    };
+    if !members.iter().all(same_shifts) {
+        b.issue(
+            "E314",
+            format!("$.crews[{c}].technicians"),
+            format!("the technicians of crew `{id}` have different shifts"),
+            "give every technician of a crew the same shifts",
+        );
+    }
+    Technician::crew_of(id, members)
 }
 
 /// The calendars by name, each validated: known weekdays, `HH:MM` times, intervals that

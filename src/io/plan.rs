@@ -40,8 +40,11 @@ pub struct PlanDto {
 /// One route.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RouteDto {
-    /// Technician id.
+    /// Technician (or crew) id.
     pub technician: String,
+    /// The technicians of the crew, when a crew drives the route.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crew: Vec<String>,
     /// Index of the technician's shift.
     pub shift: usize,
     /// The date the shift starts on (`YYYY-MM-DD`, calendar problems).
@@ -247,6 +250,12 @@ pub fn to_dto(
         .iter()
         .map(|r| RouteDto {
             technician: problem.tech(r.tech).id.clone(),
+            crew: problem
+                .tech(r.tech)
+                .crew
+                .iter()
+                .map(|m| m.id.clone())
+                .collect(),
             shift: r.shift,
             day: match &problem.clock {
                 Clock::Calendar { origin } => {

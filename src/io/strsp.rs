@@ -1,25 +1,34 @@
-//! Kovacs et al. (2012) STRSP files, `noTeam` variant: a tasks file (Solomon customers with a
-//! skill-level requirement matrix) and a technicians file (a level per skill domain).
+//! Kovacs et al. (2012) STRSP files: a tasks file (Solomon customers with a skill-level
+//! requirement matrix: `d_sl` technicians with level `l` or above in domain `s`) and a
+//! technicians file (a level per skill domain).
 //!
 //! Technicians start and end at the depot. Every task may be outsourced at
 //! 200 + (Σ d_sl)^1.5, as in the published results; capacity and the file's cost column are
 //! not used. Objective `outsourcing`: distance plus outsourcing costs.
+//!
+//! In the `Team` files a task may need several technicians; crews are formed for the day
+//! before routing ([`crate::solver::crews`]) and a crew's distance is charged once per
+//! member, as each member travels it.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Issue, Result};
 use crate::model::{
-    Objective, ObjectiveKind, Problem, Rate, Requirement, Shift, Skill, SkillIdx, Window,
+    Eligibility, Objective, ObjectiveKind, Problem, Rate, Requirement, Shift, Skill, SkillIdx,
+    Window,
 };
 
 use super::bench::{self, BenchExtra, Node};
+use super::native::MAX_CREW;
 use super::text::{TextFile, decode, ticks};
 
 /// Ticks per unit (double precision kept to 10^-4).
 pub const SCALE: i64 = 10_000;
 
 /// The technicians file that belongs to a tasks file by the data set's naming:
-/// `…/tasks_noTeam/C101_5x4_noTeam.txt` → `…/technicians_noTeam/technicians_C101_5x4_noTeam.txt`.
+/// `…/tasks_noTeam/C101_5x4_noTeam.txt` → `…/technicians_noTeam/technicians_C101_5x4_noTeam.txt`,
+/// `…/tasks_Team/C101_5x4_Team.txt` → `…/technicians_Team/technicians_5x4_Team.txt` (one pool
+/// per skill matrix).
 pub fn technicians_path(tasks: &Path) -> PathBuf {
     let stem = tasks
         .file_name()
@@ -29,8 +38,16 @@ pub fn technicians_path(tasks: &Path) -> PathBuf {
         .parent()
         .and_then(Path::parent)
         .unwrap_or(Path::new("."));
-    dir.join("technicians_noTeam")
-        .join(format!("technicians_{stem}"))
+    match stem.strip_suffix("_Team.txt") {
+        Some(base) => {
+            let matrix = base.rsplit('_').next().unwrap_or(base);
+            dir.join("technicians_Team")
+                .join(format!("technicians_{matrix}_Team.txt"))
+        }
+        None => dir
+            .join("technicians_noTeam")
+            .join(format!("technicians_{stem}")),
+    }
 }
 
 struct Crew {
@@ -190,30 +207,29 @@ fn parse(file: &TextFile<'_>, crew: Crew) -> std::result::Result<Problem, Issue>
                 "fix the row",
             ));
         }
-        let mut need = Vec::new();
+        let mut need: Vec<Requirement> = Vec::new();
         let mut sum = 0i64;
         for s in 0..crew.domains {
-            let mut level = 0u8;
             for l in 0..crew.levels {
-                let d: i64 = file.number(line, 8 + s * crew.levels + l, "requirement")?;
-                if !(0..=1).contains(&d) && k > 0 {
+                let d: u8 = file.number(line, 8 + s * crew.levels + l, "requirement")?;
+                if d > MAX_CREW {
                     return Err(file.issue(
-                        "E504",
+                        "E304",
                         line,
-                        "this task needs a team (a requirement above 1)",
-                        "team variants are not supported; use the noTeam files",
+                        format!("a task needs {d} technicians"),
+                        "requirements count technicians: 0 to 50",
                     ));
                 }
                 if d > 0 {
-                    level = l as u8 + 1;
+                    // Technicians at a higher level count at the lower ones too.
+                    need.retain(|r| !(r.skill.get() == s && r.count <= d));
+                    need.push(Requirement {
+                        skill: SkillIdx(s as u32),
+                        level: l as u8 + 1,
+                        count: d,
+                    });
                 }
-                sum += d;
-            }
-            if level > 0 {
-                need.push(Requirement {
-                    skill: SkillIdx(s as u32),
-                    level,
-                });
+                sum += i64::from(d);
             }
         }
         if k > 0 {
@@ -250,7 +266,12 @@ fn parse(file: &TextFile<'_>, crew: Crew) -> std::result::Result<Problem, Issue>
         unassigned: bench::UNASSIGNED_COST,
         cost_scale: SCALE,
     };
-    bench::assemble(
+    let mut problem = bench::assemble(
         name, depot, customers, techs, extra, objective, SCALE, false,
-    )
+    )?;
+    if problem.visits.iter().any(|v| v.crew_size > 1) {
+        problem.technicians = crate::solver::crews::form(&problem, true);
+        problem.eligibility = Eligibility::compute(&problem.technicians, &problem.visits);
+    }
+    Ok(problem)
 }

@@ -229,6 +229,7 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
                     .map(|&s| Requirement {
                         skill: SkillIdx(s as u32),
                         level: 1,
+                        count: 1,
                     })
                     .collect(),
             );

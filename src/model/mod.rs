@@ -238,6 +238,27 @@ pub struct Technician {
     pub parts: Vec<i64>,
     /// Overtime allowance and working-time cap.
     pub hours: Hours,
+    /// When this stands for a crew that travels and works together in every shift: its
+    /// technicians (empty for a technician working alone).
+    pub crew: Vec<Member>,
+    /// How many times the route's distance is charged (1: one vehicle).
+    pub distance_factor: i64,
+}
+
+/// One technician of a crew.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Id as in the input.
+    pub id: String,
+    /// Level per skill (indexed by [`SkillIdx`]); 0 means not held.
+    pub levels: Vec<u8>,
+}
+
+impl Member {
+    /// The member's level in `skill` (0 when not held).
+    pub fn level(&self, skill: SkillIdx) -> u8 {
+        self.levels.get(skill.get()).copied().unwrap_or(0)
+    }
 }
 
 impl Technician {
@@ -246,12 +267,76 @@ impl Technician {
         self.levels.get(skill.get()).copied().unwrap_or(0)
     }
 
-    /// Whether the technician holds every level `visit` requires.
+    /// A crew of `members` working as one: the first one's home, shifts, capacity, kit and
+    /// pay units, every member's pay, the shortest overtime allowance and caps, and the highest
+    /// level of each skill (for durations by level). Its distance is charged once.
+    pub fn crew_of(id: String, members: &[&Technician]) -> Technician {
+        let lead = members[0];
+        let mut levels = lead.levels.clone();
+        for m in members {
+            for (l, &level) in levels.iter_mut().zip(&m.levels) {
+                *l = (*l).max(level);
+            }
+        }
+        let sum = |rate: fn(&Technician) -> Rate| {
+            let first = rate(lead);
+            Rate::new(members.iter().map(|&m| rate(m).cost).sum(), first.per)
+        };
+        let least =
+            |f: fn(&Hours) -> Option<Time>| members.iter().filter_map(|m| f(&m.hours)).min();
+        Technician {
+            id,
+            levels,
+            work_rate: sum(|t| t.work_rate),
+            fixed_cost: members.iter().map(|m| m.fixed_cost).sum(),
+            hours: Hours {
+                overtime: members.iter().map(|m| m.hours.overtime).min().unwrap_or(0),
+                overtime_rate: sum(|t| t.hours.overtime_rate),
+                max_working: least(|h| h.max_working),
+                max_weekly: least(|h| h.max_weekly),
+            },
+            crew: members
+                .iter()
+                .map(|m| Member {
+                    id: m.id.clone(),
+                    levels: m.levels.clone(),
+                })
+                .collect(),
+            distance_factor: 1,
+            ..lead.clone()
+        }
+    }
+
+    /// What it is, for people: `"crew"` or `"technician"`.
+    pub fn noun(&self) -> &'static str {
+        if self.crew.is_empty() {
+            "technician"
+        } else {
+            "crew"
+        }
+    }
+
+    /// How many technicians work in this route: the crew's size, or 1.
+    pub fn size(&self) -> usize {
+        self.crew.len().max(1)
+    }
+
+    /// How many of the route's technicians hold `skill` at `level` or above.
+    pub fn holding(&self, skill: SkillIdx, level: u8) -> usize {
+        if self.crew.is_empty() {
+            return usize::from(self.level(skill) >= level);
+        }
+        self.crew.iter().filter(|m| m.level(skill) >= level).count()
+    }
+
+    /// Whether the technician (or crew) is large enough for `visit` and holds every level it
+    /// requires as many times as it requires it.
     pub fn holds_levels(&self, visit: &Visit) -> bool {
-        visit
-            .requires
-            .iter()
-            .all(|r| self.level(r.skill) >= r.level)
+        self.size() >= usize::from(visit.crew_size)
+            && visit
+                .requires
+                .iter()
+                .all(|r| self.holding(r.skill, r.level) >= usize::from(r.count))
     }
 
     /// Whether a shift may run over, the working time is capped, or a shift has a break.
@@ -346,13 +431,16 @@ pub struct Window {
     pub end: Time,
 }
 
-/// A required skill at a minimum level.
+/// A required skill at a minimum level, held by `count` technicians of the crew that does the
+/// visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Requirement {
     /// The skill.
     pub skill: SkillIdx,
     /// The minimum level.
     pub level: u8,
+    /// How many technicians need it at that level (1 unless the visit needs a crew).
+    pub count: u8,
 }
 
 /// One on-site job.
@@ -368,8 +456,10 @@ pub struct Visit {
     pub kind: VisitKind,
     /// Service duration in ticks.
     pub duration: Time,
-    /// Skills required, each at a minimum level.
+    /// Skills required, each at a minimum level by a number of technicians.
     pub requires: Vec<Requirement>,
+    /// Technicians needed on site together (1 for work done alone).
+    pub crew_size: u8,
     /// Windows for the start of service, sorted; empty means any time in a shift.
     pub windows: Vec<Window>,
     /// When the request came in; service cannot start before it.
@@ -581,4 +671,10 @@ impl Problem {
             .unwrap_or(self.objective.unassigned)
             .saturating_mul(visit.priority)
     }
+}
+
+/// The least crew that can meet `requires`: as many technicians as the largest count (one
+/// technician may hold several of the skills).
+pub fn crew_size(requires: &[Requirement]) -> u8 {
+    requires.iter().map(|r| r.count).max().unwrap_or(1).max(1)
 }

@@ -191,7 +191,11 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
         }
         check_route(&mut c, r, route, &mut seen);
     }
-    c.report.kpis.technicians_used = used_tech.len();
+    c.report.kpis.technicians_used = used_tech
+        .iter()
+        .filter_map(|t: &TechIdx| problem.technicians.get(t.get()))
+        .map(Technician::size)
+        .sum();
     check_weeks(&mut c, plan);
     for &(v, _) in &plan.unassigned {
         seen[v.get()] += 1;
@@ -347,7 +351,10 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         "eligibility",
                         Some(r),
                         Some(k),
-                        format!("{} lacks a skill level visit {id} needs", tech.id),
+                        format!(
+                            "{} lacks a skill level (or crew size) visit {id} needs",
+                            tech.id
+                        ),
                     );
                 }
                 if visit.preferences.excluded.contains(&route.tech) {
@@ -483,10 +490,12 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
         .cost
         .working
         .saturating_add(tech.work_rate.apply(route.end - route.start));
-    k.cost.distance = k
-        .cost
-        .distance
-        .saturating_add(p.objective.distance.apply(distance));
+    k.cost.distance = k.cost.distance.saturating_add(
+        p.objective
+            .distance
+            .apply(distance)
+            .saturating_mul(tech.distance_factor),
+    );
     k.cost.lateness = k.cost.lateness.saturating_add(lateness);
     k.cost.overtime = k
         .cost

@@ -62,7 +62,11 @@ pub fn route_cost(
     CostBreakdown {
         fixed: t.fixed_cost,
         working: t.work_rate.apply(summary.working()),
-        distance: problem.objective.distance.apply(summary.distance),
+        distance: problem
+            .objective
+            .distance
+            .apply(summary.distance)
+            .saturating_mul(t.distance_factor),
         lateness: summary.lateness_cost,
         unassigned: 0,
         overtime: t.hours.overtime_rate.apply(summary.overtime),

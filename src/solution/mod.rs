@@ -52,6 +52,8 @@ impl Route {
 pub enum Reason {
     /// No technician holds every required skill at the required level.
     NoEligibleTechnician,
+    /// It needs several technicians together and no crew has them.
+    NoCrew,
     /// No eligible technician can start it within any of its windows in any shift.
     NoReachableWindow,
     /// It fits no eligible technician's shift (travel and service exceed the shift).
@@ -68,8 +70,9 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in a fixed order.
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::NoEligibleTechnician,
+        Reason::NoCrew,
         Reason::NoReachableWindow,
         Reason::ShiftTooShort,
         Reason::Capacity,
@@ -82,6 +85,7 @@ impl Reason {
     pub fn code(self) -> &'static str {
         match self {
             Reason::NoEligibleTechnician => "no_eligible_technician",
+            Reason::NoCrew => "no_crew",
             Reason::NoReachableWindow => "no_reachable_window",
             Reason::ShiftTooShort => "shift_too_short",
             Reason::Capacity => "capacity",

@@ -173,7 +173,7 @@ fn index<T: Copy + Eq + std::hash::Hash>(items: &[T]) -> HashMap<T, u32> {
 mod tests {
     use super::*;
     use crate::generate::{Spec, generate};
-    use crate::io::native::to_problem;
+    use crate::io::native::{SkillNeedDto, to_problem};
 
     /// A generated day of 30 visits with one more technician, the only one with `lift`,
     /// and three visits needing it: that technician and those visits form a component apart.
@@ -185,6 +185,7 @@ mod tests {
             seed: 3,
             field_rules: false,
             roads: false,
+            crews: false,
         };
         let mut dto = generate(spec);
         dto.skills.push("lift".into());
@@ -195,7 +196,7 @@ mod tests {
         for k in 0..3 {
             let mut visit = dto.visits[k].clone();
             visit.id = format!("LIFT{k}");
-            visit.skills = [("lift".to_string(), 2)].into();
+            visit.skills = [("lift".to_string(), SkillNeedDto::Level(2))].into();
             dto.visits.push(visit);
         }
         to_problem(&dto, "generated").expect("valid")

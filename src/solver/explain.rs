@@ -2,7 +2,9 @@
 //! every eligible technician.
 
 use crate::io::plan::Units;
-use crate::model::{Clock, Problem, Shift, TechIdx, Time, VisitIdx};
+use crate::model::{
+    Clock, Problem, Requirement, Shift, TechIdx, Technician, Time, Visit, VisitIdx,
+};
 use crate::solution::schedule::{Violation, simulate};
 use crate::solution::{Reason, Stop};
 
@@ -31,6 +33,9 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
         }
     }
     if eligible.is_empty() {
+        if let Some(detail) = crew_detail(problem, visit) {
+            return (Reason::NoCrew, detail);
+        }
         let missing = visit
             .requires
             .iter()
@@ -80,9 +85,10 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                             return (
                                 Reason::NoRoom,
                                 format!(
-                                    "technician {} could serve it in shift {shift} alone, but not \
-                                     beside the other visits or within the weekly working-time \
-                                     cap of {} over the shifts of that week",
+                                    "{} {} could serve it in shift {shift} alone, but not beside \
+                                     the other visits or within the weekly working-time cap of {} \
+                                     over the shifts of that week",
+                                    tech.noun(),
                                     tech.id,
                                     amount(problem, cap)
                                 ),
@@ -92,7 +98,8 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                             return (
                                 Reason::NoRoom,
                                 format!(
-                                    "technician {} could serve it in shift {shift} alone, but not beside the other visits",
+                                    "{} {} could serve it in shift {shift} alone, but not beside the other visits",
+                                    tech.noun(),
                                     tech.id
                                 ),
                             );
@@ -176,6 +183,73 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
             ),
         )
     }
+}
+
+/// Why no crew can do `visit`, when it needs several technicians and every level is held by
+/// someone: the crew size or the skill count no crew reaches, the best crew, and the
+/// technicians who hold the skill (who could make up such a crew).
+fn crew_detail(problem: &Problem, visit: &Visit) -> Option<String> {
+    let held = |r: &Requirement| {
+        problem
+            .technicians
+            .iter()
+            .any(|t| t.level(r.skill) >= r.level)
+    };
+    if visit.crew_size <= 1 || !visit.requires.iter().all(held) {
+        return None;
+    }
+    // Who holds a skill counted more than once, alone or in a crew.
+    let holders = |r: &Requirement| {
+        let ids: Vec<&str> = problem
+            .technicians
+            .iter()
+            .flat_map(|t| match t.crew.is_empty() {
+                true => vec![(t.id.as_str(), t.level(r.skill))],
+                false => t
+                    .crew
+                    .iter()
+                    .map(|m| (m.id.as_str(), m.level(r.skill)))
+                    .collect(),
+            })
+            .filter(|&(_, l)| l >= r.level)
+            .map(|(id, _)| id)
+            .collect();
+        let name = &problem.skills[r.skill.get()].name;
+        format!(
+            "{} technicians hold {name} at level {} ({})",
+            ids.len(),
+            r.level,
+            ids.join(", ")
+        )
+    };
+    let largest = problem.technicians.iter().map(Technician::size).max()?;
+    let need = usize::from(visit.crew_size);
+    if largest < need {
+        let counted = visit.requires.iter().find(|r| r.count > 1);
+        let who = counted
+            .map(|r| format!("; {}", holders(r)))
+            .unwrap_or_default();
+        return Some(format!(
+            "it needs {need} technicians together and the largest crew has {largest}{who}"
+        ));
+    }
+    visit.requires.iter().find_map(|r| {
+        let count = usize::from(r.count);
+        let (best, crew) = problem
+            .technicians
+            .iter()
+            .map(|t| (t.holding(r.skill, r.level), &t.id))
+            .max_by_key(|&(n, id)| (n, std::cmp::Reverse(id)))?;
+        (best < count).then(|| {
+            format!(
+                "it needs {count} technicians with {} at level {} together; the best crew, \
+                 {crew}, has {best}, and {}",
+                problem.skills[r.skill.get()].name,
+                r.level,
+                holders(r)
+            )
+        })
+    })
 }
 
 /// Whether `v` has windows and none is open during a shift of an eligible technician.

@@ -81,6 +81,7 @@ pub fn with_field_rules(mut problem: Problem, seed: u64) -> Problem {
         visit.requires = vec![Requirement {
             skill: SkillIdx(0),
             level: rng.range(1, 2) as u8,
+            count: 1,
         }];
         let p = &mut visit.preferences;
         if rng.chance(0.4) {

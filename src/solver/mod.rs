@@ -2,6 +2,7 @@
 
 mod components;
 mod construct;
+pub mod crews;
 pub mod exact;
 mod explain;
 #[cfg(test)]

@@ -633,6 +633,7 @@ mod tests {
             seed: 11,
             field_rules: true,
             roads: false,
+            crews: false,
         };
         let problem = crate::io::native::to_problem(&generate(spec), "generated").expect("valid");
         assert!(problem.technicians.len() * 2 > GRANULAR_SLOTS);
@@ -664,7 +665,7 @@ mod tests {
             seed in any::<u64>(), visits in 1usize..40, technicians in 1usize..5, days in 1usize..3,
             field_rules in any::<bool>()
         ) {
-            let dto = generate(Spec { visits, technicians, days, seed, field_rules, roads: false });
+            let dto = generate(Spec { visits, technicians, days, seed, field_rules, roads: false, crews: false });
             let problem = crate::io::native::to_problem(&dto, "generated").expect("valid");
             let (plan, checked) = searched(&problem, seed, 1);
             prop_assert_eq!(plan.cost, checked);

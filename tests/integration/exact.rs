@@ -147,6 +147,7 @@ fn exact_engine_models_durations_by_level_and_declines_breaks() {
         visit.requires = vec![Requirement {
             skill: SkillIdx(0),
             level: 1,
+            count: 1,
         }];
     }
     problem.eligibility = Eligibility::compute(&problem.technicians, &problem.visits);
@@ -195,6 +196,7 @@ fn exact_and_heuristic_agree_on_small_field_problems() {
             seed,
             field_rules: false,
             roads: false,
+            crews: false,
         };
         let problem = fieldsched::io::native::to_problem(&generate(spec), "generated").unwrap();
         let heuristic = SolverConfig {

@@ -549,3 +549,169 @@ fn a_weekly_working_time_cap_spans_the_shifts_of_its_week() {
         );
     }
 }
+
+/// A and B (hvac 3 and 2) next to the site, C (hvac 4) 20 km away, each paid 40 an hour; a
+/// job for two hvac technicians at level 2 or above, one for a level-4 expert, and a lift for
+/// any two people.
+fn crew_day() -> Value {
+    let tech = |id: &str, lat: f64, level: i64| {
+        json!({"id": id, "home": {"lat": lat, "lon": 4.80}, "skills": {"hvac": level},
+               "shifts": [{"start": "2026-03-02T08:00:00+01:00", "end": "2026-03-02T17:00:00+01:00"}],
+               "cost_per_hour": 40})
+    };
+    let visit = |id: &str, skills: Value| {
+        json!({"id": id, "site": "S1", "kind": "installation", "duration": "PT1H",
+               "skills": skills})
+    };
+    let mut lift = visit("LIFT", json!({}));
+    lift["crew_size"] = json!(2);
+    json!({
+        "skills": ["hvac"],
+        "technicians": [tech("A", 45.70, 3), tech("B", 45.70, 2), tech("C", 45.88, 4)],
+        "crews": [{"id": "AB", "technicians": ["A", "B"]}],
+        "sites": [{"id": "S1", "location": {"lat": 45.701, "lon": 4.80}}],
+        "visits": [visit("PAIR", json!({"hvac": [{"level": 2, "count": 2}]})),
+                   visit("EXPERT", json!({"hvac": 4})), lift],
+        "objective": {"cost_per_km": 0.5}
+    })
+}
+
+#[test]
+fn a_crew_does_the_work_that_needs_several_technicians_together() {
+    let problem = read(&crew_day());
+    assert_eq!(problem.technicians.len(), 2, "A and B are routed as one");
+    let (solution, report) = solve_and_check(&problem, &quick());
+    assert!(solution.unassigned.is_empty(), "{:?}", solution.unassigned);
+    let (stated, _) = fieldsched::check_solution(&problem, &solution).expect("feasible");
+    let file = fieldsched::io::plan::to_dto(&problem, &solution, &stated, &report);
+    let by = |visit: &str| {
+        let route = file
+            .routes
+            .iter()
+            .find(|r| r.visits.iter().any(|v| v.id == visit))
+            .expect("served");
+        (route.technician.as_str(), route.crew.clone())
+    };
+    assert_eq!(by("PAIR"), ("AB", vec!["A".to_string(), "B".to_string()]));
+    assert_eq!(by("LIFT").0, "AB");
+    assert_eq!(by("EXPERT").0, "C", "the crew's best level is 3");
+    assert_eq!(report.kpis.technicians_used, 3);
+    // The crew's working time is paid for both: 80 an hour.
+    let crew = stated
+        .routes
+        .iter()
+        .find(|r| r.tech.get() == 0)
+        .expect("AB");
+    let worked = crew.end - crew.start;
+    let expert = stated.routes.iter().find(|r| r.tech.get() == 1).expect("C");
+    let paid =
+        (worked * 80_000 + 1800) / 3600 + ((expert.end - expert.start) * 40_000 + 1800) / 3600;
+    assert_eq!(report.kpis.cost.working, paid);
+
+    // C alone cannot do the pair's job.
+    let mut plan = StatedPlan::from_solution(&problem, &solution).expect("feasible");
+    let pair = problem
+        .visits
+        .iter()
+        .position(|v| v.id == "PAIR")
+        .expect("PAIR");
+    let alone = fieldsched::Solution {
+        routes: vec![fieldsched::solution::Route {
+            tech: fieldsched::model::TechIdx(1),
+            shift: 0,
+            stops: vec![Stop::Visit(fieldsched::model::VisitIdx(pair as u32))],
+        }],
+        ..fieldsched::Solution::default()
+    };
+    let mut other = problem.clone();
+    other.visits[pair].requires[0].count = 1;
+    other.visits[pair].crew_size = 1;
+    other.eligibility = fieldsched::model::Eligibility::compute(&other.technicians, &other.visits);
+    plan.routes = StatedPlan::from_solution(&other, &alone)
+        .expect("feasible")
+        .routes;
+    plan.cost = None;
+    assert!(codes(&problem, &plan).contains(&"eligibility"));
+}
+
+#[test]
+fn without_a_crew_the_plan_says_who_could_form_one() {
+    let mut v = crew_day();
+    v["crews"] = json!([]);
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let reasons: Vec<(&str, &str)> = solution
+        .unassigned
+        .iter()
+        .map(|u| (problem.visit(u.visit).id.as_str(), u.reason.code()))
+        .collect();
+    assert_eq!(reasons, [("PAIR", "no_crew"), ("LIFT", "no_crew")]);
+    let detail = &solution.unassigned[0].detail;
+    assert!(
+        detail.contains("needs 2 technicians together and the largest crew has 1")
+            && detail.contains("3 technicians hold hvac at level 2 (A, B, C)"),
+        "{detail}"
+    );
+    assert!(
+        solution.unassigned[1]
+            .detail
+            .contains("the largest crew has 1"),
+        "{}",
+        solution.unassigned[1].detail
+    );
+
+    // A crew too weak for the pair's job: the best crew and who could join it.
+    let mut v = crew_day();
+    v["technicians"][1]["skills"]["hvac"] = json!(1);
+    let problem = read(&v);
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let u = &solution.unassigned[0];
+    assert_eq!(problem.visit(u.visit).id, "PAIR");
+    assert!(
+        u.detail.contains("needs 2 technicians with hvac at level 2 together; the best crew, AB, has 1, and 2 technicians hold hvac at level 2 (A, C)"),
+        "{}",
+        u.detail
+    );
+}
+
+#[test]
+fn bad_crews_are_reported_with_their_place() {
+    let error = |change: &dyn Fn(&mut Value)| {
+        let mut v = crew_day();
+        change(&mut v);
+        native::read(&serde_json::to_vec(&v).expect("json"), "crew.json")
+            .expect_err("invalid")
+            .to_string()
+    };
+    type Change<'a> = &'a dyn Fn(&mut Value);
+    let cases: [(Change<'_>, &str); 5] = [
+        (
+            &|v| v["crews"][0]["technicians"] = json!(["A"]),
+            "fewer than two technicians",
+        ),
+        (
+            &|v| {
+                v["crews"] = json!([{"id": "AB", "technicians": ["A", "B"]},
+                                     {"id": "AC", "technicians": ["A", "C"]}])
+            },
+            "`A` is already in crew `AB`",
+        ),
+        (
+            &|v| v["crews"][0]["technicians"][1] = json!("Z"),
+            "unknown technician `Z`",
+        ),
+        (
+            &|v| v["technicians"][1]["shifts"][0]["end"] = json!("2026-03-02T16:00:00+01:00"),
+            "different shifts",
+        ),
+        (
+            &|v| v["visits"][0]["skills"]["hvac"][0]["count"] = json!(0),
+            "count 0 is not from 1",
+        ),
+    ];
+    for (change, expected) in cases {
+        let message = error(change);
+        assert!(message.contains(expected), "{message}");
+    }
+    assert!(error(&|v| v["crews"][0]["id"] = json!("C")).contains("E201"));
+}

@@ -6,7 +6,7 @@ use crate::helpers::{files, quick, read, root, shared, solve_and_check};
 
 #[test]
 fn bundled_instances_solve_and_check() {
-    for name in ["tiny", "small", "city", "week", "rules", "roads"] {
+    for name in ["tiny", "small", "city", "week", "rules", "roads", "crews"] {
         let problem = read(
             &root().join(format!("instances/{name}.json")),
             ObjectiveChoice::Native,
@@ -85,6 +85,26 @@ fn kovacs_no_team_sample_solves_and_checks() {
         let problem = read(&path, ObjectiveChoice::Native);
         let (solution, report) = solve_and_check(&problem, &quick());
         assert_eq!(report.kpis.visits_assigned + solution.unassigned.len(), 100);
+    }
+}
+
+/// Kovacs `Team` files: crews formed for the day, every task served or outsourced, the plan
+/// checked (crew sizes and counted levels included).
+#[test]
+fn kovacs_team_sample_solves_and_checks() {
+    let Some(dir) = shared("strsp_kovacs/tasks_Team") else {
+        return;
+    };
+    for path in files(&dir).into_iter().step_by(7) {
+        let problem = read(&path, ObjectiveChoice::Native);
+        assert!(
+            problem.technicians.iter().any(|t| t.size() > 1),
+            "{}",
+            path.display()
+        );
+        let (solution, report) = solve_and_check(&problem, &quick());
+        assert_eq!(report.kpis.visits_assigned + solution.unassigned.len(), 100);
+        assert!(report.kpis.visits_assigned > 0, "{}", path.display());
     }
 }
 

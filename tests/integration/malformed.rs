@@ -235,15 +235,21 @@ const CREW: &str = "Technicians\r\nNumber of Technicians: 2\r\ndomains: 2\r\npro
 fn malformed_strsp_inputs_get_their_codes() {
     let ok = strsp::read(TASKS.as_bytes(), "t.txt", CREW.as_bytes(), "c.txt").expect("valid");
     assert_eq!(ok.visits[0].requires[0].level, 2);
+    // Two technicians in domain 1, one of them at level 2: both make one crew.
     let team = TASKS.replace("100\t1\t1\t0\t0", "100\t2\t1\t0\t0");
+    let crewed = strsp::read(team.as_bytes(), "t.txt", CREW.as_bytes(), "c.txt").expect("valid");
+    assert_eq!(crewed.visits[0].crew_size, 2);
+    assert_eq!(crewed.technicians.len(), 1);
+    assert_eq!(crewed.technicians[0].size(), 2);
+    let crowd = TASKS.replace("100\t1\t1\t0\t0", "100\t51\t1\t0\t0");
     assert!(
         codes(strsp::read(
-            team.as_bytes(),
+            crowd.as_bytes(),
             "t.txt",
             CREW.as_bytes(),
             "c.txt"
         ))
-        .contains(&"E504")
+        .contains(&"E304")
     );
     let short_crew = CREW.replace("Technicians: 2", "Technicians: 3");
     assert!(

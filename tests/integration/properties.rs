@@ -18,6 +18,8 @@ fn problem(visits: usize, technicians: usize, days: usize, seed: u64) -> fieldsc
         // Odd seeds add the field rules.
         field_rules: seed % 2 == 1,
         roads: false,
+        // Every third seed pairs technicians into crews.
+        crews: seed % 3 == 0,
     });
     native::to_problem(&dto, "generated").expect("generated problems are valid")
 }
@@ -75,7 +77,7 @@ proptest! {
         visits in 1usize..25, technicians in 1usize..4, days in 1usize..3, seed in any::<u64>(),
         pick in any::<prop::sample::Index>()
     ) {
-        let spec = Spec { visits, technicians, days, seed, field_rules: seed % 2 == 1, roads: false };
+        let spec = Spec { visits, technicians, days, seed, field_rules: seed % 2 == 1, roads: false, crews: seed % 3 == 0 };
         let p = native::to_problem(&generate(spec), "generated").expect("valid");
         let (solution, _) = solve_and_check(&p, &quick());
         let mut file = plan_file(&p, &solution);

@@ -52,6 +52,9 @@ const MAX_ARCS: usize = 40_000;
 /// Why the exact engine cannot model `problem`, or `None` when it can: technicians alike go to
 /// the aggregated model, others to the per-shift model while it stays small.
 pub fn unsupported(problem: &Problem) -> Option<&'static str> {
+    if problem.technicians.iter().any(|t| t.distance_factor != 1) {
+        return Some("distance charged once per crew member");
+    }
     aggregated_unsupported(problem).and(per_shift_unsupported(problem))
 }
 

@@ -1,5 +1,10 @@
-//! The exact engine: a MILP solved by HiGHS (through good_lp) that proves optimality or reports
-//! the gap at the time limit.
+//! The exact engine: models solved by HiGHS that prove optimality or report the gap at the
+//! time limit.
+//!
+//! Technicians alike (below) with at most 63 visits go to branch and price
+//! (`exact/columns.rs`), whose set-partitioning relaxation is far tighter than any flow's; when
+//! its pricing grows too large or its root relaxation too slow, and on more visits, the
+//! two-index flow below takes over. Technicians that differ go to the per-shift model.
 //!
 //! # Formulation (two-index vehicle flow over interchangeable technicians)
 //!
@@ -156,9 +161,15 @@ pub fn solve(
     if aggregated_unsupported(problem).is_some() {
         return shifts::solve(problem, config, start, report, cancel);
     }
+    #[cfg(feature = "highs")]
+    if problem.visits.len() <= columns::MAX_VISITS {
+        return columns::solve(problem, config, start, report, cancel);
+    }
     milp::solve(problem, config, start, report, cancel)
 }
 
+#[cfg(feature = "highs")]
+mod columns;
 #[cfg(feature = "highs")]
 mod shifts;
 
@@ -192,16 +203,16 @@ mod milp {
     use crate::solution::{Route, SolverInfo, Stop, Unassigned, cost};
 
     /// The problem as nodes: 0 is home, `k + 1` is visit `k`.
-    struct Graph {
+    pub(super) struct Graph {
         /// Location per node.
         loc: Vec<LocIdx>,
         /// Earliest and latest service start per node (home: the shift).
-        early: Vec<Time>,
-        late: Vec<Time>,
-        service: Vec<Time>,
-        demand: Vec<i64>,
+        pub(super) early: Vec<Time>,
+        pub(super) late: Vec<Time>,
+        pub(super) service: Vec<Time>,
+        pub(super) demand: Vec<i64>,
         /// Arcs that can be driven, with their cost.
-        arcs: Vec<(usize, usize, f64)>,
+        pub(super) arcs: Vec<(usize, usize, f64)>,
     }
 
     /// Where each kind of variable sits among HiGHS's columns (good_lp numbers columns in the
@@ -245,12 +256,12 @@ mod milp {
 
     impl Graph {
         /// Travel time from node `i` to node `j`.
-        fn travel(&self, problem: &Problem, i: usize, j: usize) -> Time {
+        pub(super) fn travel(&self, problem: &Problem, i: usize, j: usize) -> Time {
             problem.travel.time(self.loc[i], self.loc[j])
         }
     }
 
-    fn graph(problem: &Problem) -> Graph {
+    pub(super) fn graph(problem: &Problem) -> Graph {
         let tech = problem.tech(TechIdx(0));
         let shift = tech.shifts[0];
         let home = tech.start;
@@ -429,6 +440,17 @@ mod milp {
         /// Its objective value and the proven lower bound (cost units).
         pub(super) objective: Option<f64>,
         pub(super) bound: Option<f64>,
+    }
+
+    impl Outcome {
+        /// Nothing found, nothing proved.
+        pub(super) fn none() -> Self {
+            Outcome {
+                optimal: false,
+                objective: None,
+                bound: None,
+            }
+        }
     }
 
     /// Solves `highs` as `model` says within the configured time and threads, reporting

@@ -101,6 +101,14 @@ impl Rate {
         Rate { cost, per }
     }
 
+    /// The cost of one tick, unrounded (0 for a rate of nothing per nothing).
+    pub fn per_tick(self) -> f64 {
+        match self.per {
+            0 => 0.0,
+            per => self.cost as f64 / per as f64,
+        }
+    }
+
     /// The cost of `ticks` ticks, rounded half away from zero.
     pub fn apply(self, ticks: i64) -> Cost {
         if self.cost == 0 || ticks == 0 {

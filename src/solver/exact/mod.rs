@@ -39,8 +39,8 @@
 //!
 //! Technicians that differ (homes, shifts, skills, costs, preferences, SLA due times) go to the
 //! per-shift model (`exact/shifts.rs`), a flow per technician shift, while it stays small (at most
-//! 40 000 arcs) and has no capacity, overtime, working-time cap, break, tools, spare parts or
-//! second window. Anything else is reported as unsupported and `auto` picks the heuristic.
+//! 40 000 arcs) and has no overtime, working-time cap, break, tools, spare parts or second
+//! window. Anything else is reported as unsupported and `auto` picks the heuristic.
 
 use crate::error::{Error, Result};
 use crate::model::Problem;
@@ -74,9 +74,6 @@ fn per_shift_unsupported(problem: &Problem) -> Option<&'static str> {
     }
     if problem.technicians.iter().any(|t| t.has_shift_rules()) {
         return Some("overtime, working-time caps or breaks");
-    }
-    if problem.technicians.iter().any(|t| t.capacity.is_some()) {
-        return Some("technician capacities beside technicians that differ");
     }
     let n = problem.visits.len();
     let shifts: usize = problem.technicians.iter().map(|t| t.shifts.len()).sum();
@@ -498,10 +495,14 @@ mod milp {
             true => Some((model.decode)(solved.get_solution().columns())?),
             false => None,
         };
+        let optimal = solved.status() == HighsModelStatus::Optimal;
+        // A model presolve solves outright leaves no MIP info: its optimum is its own bound.
+        let objective =
+            Some(solved.objective_value() + offset).filter(|o| o.is_finite() && has_plan);
         let outcome = Outcome {
-            optimal: solved.status() == HighsModelStatus::Optimal,
-            objective: info(c"objective_function_value"),
-            bound: info(c"mip_dual_bound"),
+            optimal,
+            objective,
+            bound: info(c"mip_dual_bound").or(objective.filter(|_| optimal)),
         };
         Ok((outcome, plan))
     }

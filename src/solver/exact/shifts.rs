@@ -23,6 +23,7 @@
 //!      R_k ≥ T_i + s_ki + t_ie − M (1 − x_kie)
 //!      L_i ≥ T_i − d_i − M (1 − z_i),  L_i ≤ (l_i − d_i) β_i
 //!      R_k − D_k ≥ Σ_ij (s_ki + t_ij) x_kij                  a route lasts its drives and services
+//!      Σ_i q_i Σ_j x_kij ≤ Q_k                              capacity, when limited
 //! ```
 //!
 //! with `f` the fixed cost, `w` the working-time rate, `c` the distance cost, `p` the
@@ -42,6 +43,9 @@ use crate::error::{Error, Result};
 use crate::model::{LocIdx, Problem, TechIdx, Time, VisitIdx};
 use crate::solution::{Reason, Route, Solution, SolverInfo, Stop, Unassigned};
 use crate::solver::{SolverConfig, explain};
+
+/// Leave-out costs from which a visit must be served.
+const MUST_SERVE: i64 = 1_000_000_000_000_000;
 
 /// A technician shift as the model sees it.
 struct Slot {
@@ -94,7 +98,7 @@ pub fn solve(
     let travel = |a: LocIdx, b: LocIdx| problem.travel.time(a, b);
     let distance = |a: LocIdx, b: LocIdx| {
         let rate = problem.objective.distance;
-        problem.travel.distance(a, b) as f64 * rate.cost as f64 / rate.per as f64
+        problem.travel.distance(a, b) as f64 * rate.per_tick()
     };
     let loc = |i: usize| problem.visits[i].loc;
 
@@ -124,7 +128,15 @@ pub fn solve(
         }
     }
     let x: Vec<Variable> = arcs.iter().map(|_| vars.add(variable().binary())).collect();
-    let serve: Vec<Variable> = (0..n).map(|_| vars.add(variable().binary())).collect();
+    // A leave-out cost beyond any plan's cost (the benchmark readers' "serve everything") is a
+    // constraint, not a term: HiGHS keeps no precision across such a range.
+    let must = |i: usize| problem.leave_out_cost(VisitIdx(i as u32)) >= MUST_SERVE;
+    let serve: Vec<Variable> = (0..n)
+        .map(|i| match must(i) {
+            true => vars.add(variable().binary().min(1.0)),
+            false => vars.add(variable().binary()),
+        })
+        .collect();
     let start_time: Vec<Variable> = (0..n)
         .map(|i| {
             vars.add(
@@ -170,7 +182,7 @@ pub fn solve(
     for (k, slot) in slots.iter().enumerate() {
         let tech = problem.tech(slot.tech);
         objective += tech.fixed_cost as f64 * used[k];
-        let rate = tech.work_rate.cost as f64 / tech.work_rate.per as f64;
+        let rate = tech.work_rate.per_tick();
         objective += rate * (back[k] - depart[k]);
         rounded += 2.0;
     }
@@ -182,12 +194,14 @@ pub fn solve(
     }
     let mut constant = 0.0;
     for (i, visit) in problem.visits.iter().enumerate() {
-        let out = problem.leave_out_cost(VisitIdx(i as u32)) as f64;
-        objective -= out * serve[i];
-        constant += out;
+        if !must(i) {
+            let out = problem.leave_out_cost(VisitIdx(i as u32)) as f64;
+            objective -= out * serve[i];
+            constant += out;
+        }
         if let (Some((lateness, breach, _)), Some(t)) = (tiers[i], visit.tier) {
             let tier = &problem.tiers[t.get()];
-            let rate = tier.lateness.cost as f64 / tier.lateness.per as f64;
+            let rate = tier.lateness.per_tick();
             let weight = visit.priority as f64;
             objective += weight * rate * lateness + weight * tier.breach as f64 * breach;
             rounded += weight;
@@ -256,10 +270,17 @@ pub fn solve(
             model.add_constraint((lateness - most * breach).leq(0.0));
         }
     }
-    for k in 0..slots.len() {
+    for (k, slot) in slots.iter().enumerate() {
         model.add_constraint(leaves[k].clone().eq(used[k]));
         model.add_constraint(returns[k].clone().eq(used[k]));
         model.add_constraint((back[k] - depart[k] - busy[k].clone()).geq(0.0));
+        // Each route is its own: its load is the demand of the visits it leaves.
+        if let Some(capacity) = problem.tech(slot.tech).capacity {
+            let load = (0..n).fold(Expression::from(0.0), |sum, i| {
+                sum + problem.visits[i].demand as f64 * outflow[k][i].clone()
+            });
+            model.add_constraint(load.leq(capacity as f64));
+        }
     }
 
     // Identical technicians are interchangeable: the earlier one's shift is used first.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Short fuzz run of every target: `fuzz/run.sh [SECONDS_PER_TARGET]` (default 60).
+# Short fuzz run of every target (or of those named): `fuzz/run.sh [SECONDS_PER_TARGET]
+# [TARGET...]` (default 60 s, every target).
 # Seeds each corpus from the bundled instances and, when present, ../shared/instances; keeps the
 # corpora in fuzz/corpus and any crashing input in fuzz/artifacts (both git-ignored). A crash makes
 # the script exit non-zero; copy the input into tests/fuzz/<target>/ once it is fixed.
@@ -20,14 +21,16 @@ seed native instances/*.json
 seed solomon "$shared"/solomon/C101.txt "$shared"/solomon/R211.txt "$shared"/solomon/RC105.txt
 seed trsp "$shared"/trsp_pillac/C101.100_25-5-5-5.txt "$shared"/trsp_pillac/R204.100_25-5-5-5.txt
 mkdir -p "$corpus/strsp"
-for name in C101_5x4_noTeam R101_5x4_Team; do
-    kind="${name##*_}"
-    tasks="$shared/strsp_kovacs/tasks_$kind/$name.txt"
-    techs="$shared/strsp_kovacs/technicians_$kind/technicians_$name.txt"
-    if [ -f "$tasks" ] && [ -f "$techs" ]; then
-        { cat "$tasks"; printf '\0'; cat "$techs"; } > "$corpus/strsp/$name"
+seed_strsp() { # seed_strsp NAME TASKS TECHNICIANS: both files joined by a NUL byte
+    if [ -f "$2" ] && [ -f "$3" ]; then
+        { cat "$2"; printf '\0'; cat "$3"; } > "$corpus/strsp/$1"
     fi
-done
+}
+kovacs="$shared/strsp_kovacs"
+seed_strsp C101_5x4_noTeam "$kovacs/tasks_noTeam/C101_5x4_noTeam.txt" \
+    "$kovacs/technicians_noTeam/technicians_C101_5x4_noTeam.txt"
+seed_strsp C103_5x4_Team "$kovacs/tasks_Team/C103_5x4_Team.txt" \
+    "$kovacs/technicians_Team/technicians_5x4_Team.txt"
 seed strsp
 mkdir -p "$corpus/plan"
 cargo run --release --quiet -- solve instances/tiny.json -o "$corpus/plan/tiny.plan.json" --quiet --iterations 200
@@ -45,7 +48,9 @@ python3 -c 'import json,sys; print(json.dumps(json.load(open("instances/roads.js
 seed roads
 
 status=0
-for target in native solomon trsp strsp plan events roads; do
+targets=("${@:2}")
+[ ${#targets[@]} -gt 0 ] || targets=(native solomon trsp strsp plan events roads)
+for target in "${targets[@]}"; do
     echo "== $target: ${seconds}s"
     cargo +nightly fuzz run -O "$target" "$corpus/$target" -- \
         -max_total_time="$seconds" -max_len=262144 -print_final_stats=1 || status=1

@@ -84,11 +84,14 @@ struct HighsCol {
 impl Column {
     /// The arcs driven, home to home.
     fn arcs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        let path = std::iter::once(0)
-            .chain(self.nodes.iter().copied())
-            .chain([0]);
-        path.clone().zip(path.skip(1))
+        arcs_of(&self.nodes)
     }
+}
+
+/// The arcs of the route through `nodes`, home to home.
+fn arcs_of(nodes: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let path = std::iter::once(0).chain(nodes.iter().copied()).chain([0]);
+    path.clone().zip(path.skip(1))
 }
 
 /// Arc decisions of a branch-and-bound node.
@@ -235,12 +238,7 @@ impl Master {
         if nodes.is_empty() || !self.seen.insert(nodes.clone()) {
             return false;
         }
-        let path = std::iter::once(0).chain(nodes.iter().copied()).chain([0]);
-        let cost: f64 = path
-            .clone()
-            .zip(path.skip(1))
-            .map(|(i, j)| arcs.cost[i][j])
-            .sum();
+        let cost: f64 = arcs_of(&nodes).map(|(i, j)| arcs.cost[i][j]).sum();
         if !cost.is_finite() {
             return false;
         }

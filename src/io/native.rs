@@ -1309,7 +1309,7 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
 
 /// The crews of a problem: which technicians each one has, by their index in `technicians`.
 struct Crews {
-    /// Members of each crew, in the order given.
+    /// Members of each crew of `crews`, in the order given (none for a crew rejected).
     members: Vec<Vec<usize>>,
     /// The crew each technician is in, if any.
     crew_of: Vec<Option<usize>>,
@@ -1330,15 +1330,19 @@ fn crews(b: &mut Builder<'_>, people: &HashMap<&str, u32>) -> Crews {
     );
     for (c, crew) in dto.crews.iter().enumerate() {
         let path = format!("$.crews[{c}]");
-        if people.contains_key(crew.id.as_str()) || ids[crew.id.as_str()] != c as u32 {
-            if people.contains_key(crew.id.as_str()) {
-                b.issue(
-                    "E201",
-                    format!("{path}.id"),
-                    format!("crew id `{}` is also a technician's", crew.id),
-                    "give the crew an id of its own",
-                );
-            }
+        // Crews keep their place in `members`, a rejected one with none.
+        crews.members.push(Vec::new());
+        if people.contains_key(crew.id.as_str()) {
+            b.issue(
+                "E201",
+                format!("{path}.id"),
+                format!("crew id `{}` is also a technician's", crew.id),
+                "give the crew an id of its own",
+            );
+            continue;
+        }
+        // An empty or repeated id: `check_unique` reported it.
+        if ids.get(crew.id.as_str()) != Some(&(c as u32)) {
             continue;
         }
         let mut members = Vec::new();
@@ -1356,7 +1360,7 @@ fn crews(b: &mut Builder<'_>, people: &HashMap<&str, u32>) -> Crews {
                     "put each technician in one crew at most",
                 ),
                 None => {
-                    crews.crew_of[t] = Some(crews.members.len());
+                    crews.crew_of[t] = Some(c);
                     members.push(t);
                 }
             }
@@ -1369,7 +1373,7 @@ fn crews(b: &mut Builder<'_>, people: &HashMap<&str, u32>) -> Crews {
                 "list two or more technicians, or drop the crew",
             );
         }
-        crews.members.push(members);
+        crews.members[c] = members;
     }
     crews
 }

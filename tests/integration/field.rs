@@ -714,4 +714,18 @@ fn bad_crews_are_reported_with_their_place() {
         assert!(message.contains(expected), "{message}");
     }
     assert!(error(&|v| v["crews"][0]["id"] = json!("C")).contains("E201"));
+    // A crew rejected for its empty id keeps its place: the crews after it are named right.
+    let message = error(&|v| {
+        v["technicians"].as_array_mut().expect("list").push(json!({
+            "id": "D", "home": {"lat": 45.7, "lon": 4.8}, "skills": {"hvac": 1},
+            "shifts": [{"start": "2026-03-02T08:00:00+01:00", "end": "2026-03-02T17:00:00+01:00"}]
+        }));
+        v["crews"] = json!([{"id": "", "technicians": ["A", "B"]},
+                            {"id": "CD", "technicians": ["C", "D"]},
+                            {"id": "CA", "technicians": ["C", "A"]}]);
+    });
+    assert!(
+        message.contains("E203") && message.contains("`C` is already in crew `CD`"),
+        "{message}"
+    );
 }

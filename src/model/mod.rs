@@ -262,17 +262,29 @@ pub struct Member {
     pub levels: Vec<u8>,
 }
 
-impl Member {
-    /// The member's level in `skill` (0 when not held).
-    pub fn level(&self, skill: SkillIdx) -> u8 {
-        self.levels.get(skill.get()).copied().unwrap_or(0)
-    }
+/// The level in `skill` of levels indexed by [`SkillIdx`] (0 when not held).
+pub fn level_in(levels: &[u8], skill: SkillIdx) -> u8 {
+    levels.get(skill.get()).copied().unwrap_or(0)
 }
 
 impl Technician {
     /// The technician's level in `skill` (0 when not held).
     pub fn level(&self, skill: SkillIdx) -> u8 {
-        self.levels.get(skill.get()).copied().unwrap_or(0)
+        level_in(&self.levels, skill)
+    }
+
+    /// The people who work this route, with their levels: the crew's members, or the
+    /// technician alone.
+    pub fn people(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let alone = self
+            .crew
+            .is_empty()
+            .then_some((self.id.as_str(), self.levels.as_slice()));
+        let members = self
+            .crew
+            .iter()
+            .map(|m| (m.id.as_str(), m.levels.as_slice()));
+        alone.into_iter().chain(members)
     }
 
     /// A crew of `members` working as one: the first one's home, shifts, capacity, kit and
@@ -331,10 +343,9 @@ impl Technician {
 
     /// How many of the route's technicians hold `skill` at `level` or above.
     pub fn holding(&self, skill: SkillIdx, level: u8) -> usize {
-        if self.crew.is_empty() {
-            return usize::from(self.level(skill) >= level);
-        }
-        self.crew.iter().filter(|m| m.level(skill) >= level).count()
+        self.people()
+            .filter(|&(_, levels)| level_in(levels, skill) >= level)
+            .count()
     }
 
     /// Whether the technician (or crew) is large enough for `visit` and holds every level it

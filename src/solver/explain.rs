@@ -3,7 +3,7 @@
 
 use crate::io::plan::Units;
 use crate::model::{
-    Clock, Problem, Requirement, Shift, TechIdx, Technician, Time, Visit, VisitIdx,
+    Clock, Problem, Requirement, Shift, TechIdx, Technician, Time, Visit, VisitIdx, level_in,
 };
 use crate::solution::schedule::{Violation, simulate};
 use crate::solution::{Reason, Stop};
@@ -203,15 +203,8 @@ fn crew_detail(problem: &Problem, visit: &Visit) -> Option<String> {
         let ids: Vec<&str> = problem
             .technicians
             .iter()
-            .flat_map(|t| match t.crew.is_empty() {
-                true => vec![(t.id.as_str(), t.level(r.skill))],
-                false => t
-                    .crew
-                    .iter()
-                    .map(|m| (m.id.as_str(), m.level(r.skill)))
-                    .collect(),
-            })
-            .filter(|&(_, l)| l >= r.level)
+            .flat_map(Technician::people)
+            .filter(|&(_, levels)| level_in(levels, r.skill) >= r.level)
             .map(|(id, _)| id)
             .collect();
         let name = &problem.skills[r.skill.get()].name;

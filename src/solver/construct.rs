@@ -291,6 +291,14 @@ impl Segments {
     }
 }
 
+/// A technician's calendar week under a weekly working-time cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct CappedWeek {
+    tech: TechIdx,
+    week: i32,
+    cap: Time,
+}
+
 /// The cost a slot whose stops cannot be driven carries.
 const INFEASIBLE: Cost = Cost::MAX / 4;
 
@@ -337,12 +345,14 @@ impl Slot {
         slot
     }
 
-    /// The calendar week the slot counts in, when its technician's week is capped.
-    pub(super) fn capped_week(&self, problem: &Problem) -> Option<(TechIdx, i32)> {
+    /// The capped week the slot's route counts in, if its technician's week is capped.
+    pub(super) fn capped_week(&self, problem: &Problem) -> Option<CappedWeek> {
         let tech = problem.tech(self.tech);
-        tech.hours
-            .max_weekly
-            .map(|_| (self.tech, tech.shifts[self.shift].week))
+        tech.hours.max_weekly.map(|cap| CappedWeek {
+            tech: self.tech,
+            week: tech.shifts[self.shift].week,
+            cap,
+        })
     }
 
     /// Recomputes the cost and the segments after the stops changed.
@@ -410,34 +420,24 @@ impl Slot {
 /// Sets the working-time budgets of the slots in the capped week of slot `s` (if any) after
 /// its route changed; returns the slots whose budget it set (`s` alone when uncapped).
 ///
-/// A technician's slots are contiguous, as [`empty_slots`] makes them.
+/// The slots of a technician's week are contiguous: [`empty_slots`] makes a technician's slots
+/// in the order of its shifts, which are sorted by start.
 fn rebudget(problem: &Problem, slots: &mut [Slot], s: usize) -> std::ops::Range<usize> {
     let Some(week) = slots[s].capped_week(problem) else {
         return s..s + 1;
     };
-    let cap = problem
-        .tech(slots[s].tech)
-        .hours
-        .max_weekly
-        .unwrap_or(Time::MAX);
-    let tech = slots[s].tech;
+    let same = |x: &Slot| x.capped_week(problem) == Some(week);
     let lo = slots[..s]
         .iter()
-        .rposition(|x| x.tech != tech)
+        .rposition(|x| !same(x))
         .map_or(0, |k| k + 1);
     let hi = slots[s..]
         .iter()
-        .position(|x| x.tech != tech)
+        .position(|x| !same(x))
         .map_or(slots.len(), |k| s + k);
-    let total: Time = slots[lo..hi]
-        .iter()
-        .filter(|x| x.capped_week(problem) == Some(week))
-        .map(|x| x.working)
-        .sum();
+    let total: Time = slots[lo..hi].iter().map(|x| x.working).sum();
     for x in &mut slots[lo..hi] {
-        if x.capped_week(problem) == Some(week) {
-            x.budget = cap - (total - x.working);
-        }
+        x.budget = week.cap - (total - x.working);
     }
     lo..hi
 }

@@ -168,7 +168,8 @@ fn improving(
     }
     if let [a, b] = pieces {
         let (sa, sb) = (&slots[a.slot], &slots[b.slot]);
-        if sa.capped_week(problem).is_some() && sa.capped_week(problem) == sb.capped_week(problem) {
+        let week = sa.capped_week(problem);
+        if week.is_some() && week == sb.capped_week(problem) {
             // Both routes draw on one weekly budget: known working times must fit it together.
             let [Some(pa), Some(pb)] = prices else {
                 unreachable!("both pieces are priced")

@@ -377,8 +377,8 @@ fn add_field_rules(dto: &mut ProblemDto, seed: u64) {
         tech.max_overtime = Some("PT1H".into());
         tech.overtime_cost_per_hour = tech.cost_per_hour / 2.0;
         tech.max_working_time = Some("PT10H".into());
-        let weekly = 510 * tech.shifts.len().min(7);
-        tech.max_weekly_working_time = Some(format!("PT{}H{}M", weekly / 60, weekly % 60));
+        let weekly = 510 * 60 * tech.shifts.len().min(7) as i64;
+        tech.max_weekly_working_time = Some(format_duration(weekly));
     }
     for site in &mut dto.sites {
         if rng.chance(0.25) {

@@ -723,21 +723,15 @@ fn root_mip(master: &Master, n: usize, fleet: usize) -> Option<(f64, Vec<Vec<usi
         return None;
     }
     let cols = solved.get_solution().columns().to_vec();
-    let routes: Vec<Vec<usize>> = master
+    let chosen: Vec<&Column> = master
         .columns
         .iter()
         .zip(&cols)
         .filter(|&(_, &x)| x > 0.5)
-        .map(|(c, _)| c.nodes.clone())
+        .map(|(c, _)| c)
         .collect();
-    let cost = master
-        .columns
-        .iter()
-        .zip(&cols)
-        .filter(|&(_, &x)| x > 0.5)
-        .map(|(c, _)| c.cost)
-        .sum();
-    Some((cost, routes))
+    let cost = chosen.iter().map(|c| c.cost).sum();
+    Some((cost, chosen.into_iter().map(|c| c.nodes.clone()).collect()))
 }
 
 /// The plan of `routes` (graph nodes): one route per technician shift, in order; visits in

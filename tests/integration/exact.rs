@@ -27,6 +27,17 @@ fn truncated(text: &str, customers: usize) -> String {
     out.join("\n") + "\n"
 }
 
+/// The exact engine with `seconds` of time, started from 300 iterations of the heuristic.
+#[cfg(feature = "highs")]
+fn exact(seconds: f64) -> SolverConfig {
+    SolverConfig {
+        solver: SolverChoice::Exact,
+        time_limit: Some(seconds),
+        iterations: Some(300),
+        ..SolverConfig::default()
+    }
+}
+
 /// Published optimal distances of some 25-customer Solomon problems: one per class, and the
 /// three the two-index flow could not prove within 60 s with the widest gaps (R110, RC204, C104).
 const OPTIMA: [(&str, f64); 9] = [
@@ -63,12 +74,7 @@ fn exact_engine_proves_published_optima_of_25_customer_solomon_problems() {
     for (name, optimum) in OPTIMA {
         let problem = read(&cut(&dir, &scratch, name, 25), ObjectiveChoice::Distance);
         assert_eq!(problem.visits.len(), 25);
-        let config = SolverConfig {
-            solver: SolverChoice::Exact,
-            time_limit: Some(60.0),
-            iterations: Some(500),
-            ..SolverConfig::default()
-        };
+        let config = exact(60.0);
         let (solution, report) = solve_and_check(&problem, &config);
         assert!(solution.solver.optimal, "{name}: not proved optimal");
         assert_eq!(solution.solver.gap, Some(0.0), "{name}");
@@ -84,12 +90,7 @@ fn exact_engine_proves_published_optima_of_25_customer_solomon_problems() {
         &cut(&dir, &scratch, "C101", 25),
         ObjectiveChoice::Hierarchical,
     );
-    let config = SolverConfig {
-        solver: SolverChoice::Exact,
-        time_limit: Some(60.0),
-        iterations: Some(300),
-        ..SolverConfig::default()
-    };
+    let config = exact(60.0);
     let (solution, report) = solve_and_check(&problem, &config);
     assert!(solution.solver.optimal, "C101 hierarchical not proved");
     assert_eq!(report.kpis.technicians_used, 3);
@@ -123,12 +124,7 @@ fn cancelled(
     when: &(dyn Fn(&[f64]) -> bool + Sync),
 ) -> Vec<f64> {
     use std::sync::Mutex;
-    let config = SolverConfig {
-        solver: SolverChoice::Exact,
-        time_limit: Some(300.0),
-        iterations: Some(300),
-        ..SolverConfig::default()
-    };
+    let config = exact(300.0);
     let gaps = Mutex::new(Vec::new());
     let report = |p: &fieldsched::Progress| {
         let mut gaps = gaps.lock().unwrap();
@@ -201,12 +197,7 @@ fn exact_engine_models_durations_by_level_and_declines_breaks() {
         }];
     }
     problem.eligibility = Eligibility::compute(&problem.technicians, &problem.visits);
-    let config = SolverConfig {
-        solver: SolverChoice::Exact,
-        time_limit: Some(60.0),
-        iterations: Some(300),
-        ..SolverConfig::default()
-    };
+    let config = exact(60.0);
     let (solution, report) = solve_and_check(&problem, &config);
     assert!(solution.solver.optimal);
     assert!(report.kpis.distance <= 1913, "{}", report.kpis.distance);

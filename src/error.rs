@@ -67,6 +67,9 @@ pub enum Error {
     /// The solver could not produce a plan.
     #[error("solver failed: {0}")]
     Solver(String),
+    /// A bug: something the library itself should never produce.
+    #[error("internal error (a bug; please report it with the input): {0}")]
+    Internal(String),
 }
 
 fn list(issues: &[Issue]) -> String {
@@ -86,12 +89,14 @@ impl Error {
         }
     }
 
-    /// The process exit code for this error: 1 usage, 2 invalid input, 3 solver failure.
+    /// The process exit code for this error: 1 usage, 2 invalid input, 3 solver failure,
+    /// 4 internal error.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 1,
             Error::Invalid { .. } | Error::Io { .. } => 2,
             Error::Solver(_) => 3,
+            Error::Internal(_) => 4,
         }
     }
 }

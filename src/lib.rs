@@ -17,8 +17,14 @@
 //! and checks every plan with [`check_solution`] before answering; `examples/service.rs` does
 //! exactly that. During the day, [`replan::replan`] applies events to a problem and its current
 //! plan and re-solves from that plan ([`solve_from`]).
+//!
+//! Features: `highs` (the exact engine, on by default), `serve` (the HTTP service: axum,
+//! tokio) and `cli` (the command line, with `serve`; on by default for the binary). A service
+//! that embeds the library takes `default-features = false, features = ["highs"]` and compiles
+//! neither the server nor the command line.
 
 pub mod bench;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod error;
 pub mod generate;
@@ -27,6 +33,7 @@ pub mod io;
 pub mod model;
 pub mod replan;
 pub mod rng;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod solution;
 pub mod solver;

@@ -1,21 +1,23 @@
 //! The HTTP service: solve jobs with a bounded queue, progress, cancellation and checked plans,
 //! problem validation, bearer-token access and an OpenAPI document (`openapi.json`).
 //!
-//! `POST /v1/plans` takes `{"problem": <native problem>, "config": <SolverConfig>?}` and queues
-//! a job (`503` when the queue is full); `?wait=SECS` answers with the plan when it is ready
-//! within that time. `GET /v1/plans/{id}` gives the status, the latest progress and, once done,
-//! the plan; `DELETE` cancels (a running job stops soon and keeps its best plan so far). `POST /v1/validate` checks a
-//! problem. Errors are JSON with the CLI's codes. Finished jobs are kept up to a count, the
-//! oldest forgotten first.
+//! `POST /v1/plans` takes `{"problem": <native problem>, "config": <SolverConfig>?}` (or a bare
+//! problem) and queues a job under a random id (`503` when the queue is full); `?wait=SECS`
+//! answers with the plan when it is ready within that time. `GET /v1/plans/{id}` gives the
+//! status, the latest progress and, once done, the plan; `DELETE` cancels (a running job stops
+//! soon and keeps its best plan so far). `POST /v1/validate` checks a problem in either body.
+//! Every error is JSON `{"error": {code, message, exit_code, issues}}` with the CLI's codes.
+//! Reading a problem and building its travel matrix run on the blocking pool, after the queue
+//! check, and a problem whose matrix would pass `max_matrix` bytes is refused. Finished jobs
+//! are kept up to a count, the oldest forgotten first.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -26,6 +28,7 @@ use tokio::sync::Semaphore;
 
 use crate::error::Error;
 use crate::io::{native, plan};
+use crate::model::Problem;
 use crate::solution::check::check_solution;
 use crate::solver::{Cancel, Progress, SolverConfig, solve_with};
 
@@ -49,6 +52,8 @@ pub struct ServeConfig {
     pub max_threads: usize,
     /// Finished jobs kept for `GET`.
     pub keep_finished: usize,
+    /// Largest travel matrix a job may need, in bytes.
+    pub max_matrix: usize,
 }
 
 impl Default for ServeConfig {
@@ -61,6 +66,7 @@ impl Default for ServeConfig {
             max_time_limit: 60.0,
             max_threads: 2,
             keep_finished: 1000,
+            max_matrix: 2 << 30,
         }
     }
 }
@@ -93,19 +99,18 @@ struct Job {
 
 struct Service {
     config: ServeConfig,
-    jobs: Mutex<BTreeMap<u64, Job>>,
-    next_id: AtomicU64,
+    jobs: Mutex<BTreeMap<String, Job>>,
     workers: Semaphore,
 }
 
 impl Service {
-    fn jobs(&self) -> MutexGuard<'_, BTreeMap<u64, Job>> {
+    fn jobs(&self) -> MutexGuard<'_, BTreeMap<String, Job>> {
         self.jobs.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Updates job `id`, if it is still kept.
-    fn update(&self, id: u64, change: impl FnOnce(&mut Job)) {
-        if let Some(job) = self.jobs().get_mut(&id) {
+    fn update(&self, id: &str, change: impl FnOnce(&mut Job)) {
+        if let Some(job) = self.jobs().get_mut(id) {
             change(job);
         }
     }
@@ -120,8 +125,12 @@ impl IntoResponse for Failure {
     }
 }
 
+/// An error of the request itself (not of its problem): exit code 1 like a usage error.
 fn failure(status: StatusCode, code: &str, message: impl Into<String>) -> Failure {
-    Failure(status, json!({ "code": code, "message": message.into() }))
+    Failure(
+        status,
+        json!({ "code": code, "message": message.into(), "exit_code": 1, "issues": [] }),
+    )
 }
 
 /// The library's errors with the codes and exit codes of the CLI.
@@ -131,6 +140,7 @@ fn error_body(e: &Error) -> Value {
         Error::Io { .. } => "io",
         Error::Usage(_) => "usage",
         Error::Solver(_) => "solver",
+        Error::Internal(_) => "internal",
     };
     let issues = match e {
         Error::Invalid { issues, .. } => json!(issues),
@@ -144,7 +154,9 @@ impl From<Error> for Failure {
         let status = match e {
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Usage(_) => StatusCode::BAD_REQUEST,
-            Error::Io { .. } | Error::Solver(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Io { .. } | Error::Solver(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         };
         Failure(status, error_body(&e))
     }
@@ -157,7 +169,6 @@ pub fn router(config: ServeConfig) -> Router {
         workers: Semaphore::new(config.workers.max(1)),
         config,
         jobs: Mutex::new(BTreeMap::new()),
-        next_id: AtomicU64::new(1),
     });
     let guarded = Router::new()
         .route("/v1/plans", post(create))
@@ -170,7 +181,46 @@ pub fn router(config: ServeConfig) -> Router {
         .merge(guarded)
         .fallback(|| async { failure(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn(json_errors))
         .with_state(service)
+}
+
+/// Gives the errors axum answers by itself (413, 405, a bad query string or body) the JSON
+/// body every other error has.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            "the request body is larger than the server takes (--max-body-mib)".to_string(),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this route does not take that method (see /openapi.json)".to_string(),
+        ),
+        _ => {
+            let bytes = axum::body::to_bytes(response.into_body(), 64 << 10)
+                .await
+                .unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes).trim().to_string();
+            let mut answer = failure(status, "bad_request", text).into_response();
+            *answer.status_mut() = status;
+            return answer;
+        }
+    };
+    let mut answer = failure(status, code, message).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
 }
 
 /// Serves on `addr` until Ctrl-C; refuses an address beyond loopback without a token. Calls
@@ -180,6 +230,11 @@ pub async fn serve(
     config: ServeConfig,
     bound: impl FnOnce(SocketAddr),
 ) -> crate::Result<()> {
+    if config.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(Error::Usage(
+            "the token is empty: set a token or none (loopback only)".into(),
+        ));
+    }
     if !addr.ip().is_loopback() && config.token.is_none() {
         return Err(Error::Usage(format!(
             "{addr} is reachable beyond this machine: set a token (FIELDSCHED_TOKEN or \
@@ -214,18 +269,38 @@ async fn authorise(
     if let Some(token) = &service.config.token {
         let given = headers
             .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if given != Some(token.as_str()) {
-            return failure(
+            .and_then(|v| bearer(v.as_bytes()));
+        if !given.is_some_and(|g| same_bytes(g, token.as_bytes())) {
+            let mut answer = failure(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "send Authorization: Bearer <token>",
             )
             .into_response();
+            answer.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"fieldsched\""),
+            );
+            return answer;
         }
     }
     next.run(request).await
+}
+
+/// The credentials of an `Authorization` header of the Bearer scheme (named in any case).
+fn bearer(value: &[u8]) -> Option<&[u8]> {
+    let (scheme, rest) = value.split_at_checked(6)?;
+    (scheme.eq_ignore_ascii_case(b"bearer") && rest.first() == Some(&b' '))
+        .then(|| rest.trim_ascii())
+}
+
+/// Whether two byte strings are equal, in time that depends on their lengths only.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let differ = a
+        .iter()
+        .zip(b)
+        .fold(a.len() ^ b.len(), |acc, (x, y)| acc | usize::from(x ^ y));
+    std::hint::black_box(differ) == 0
 }
 
 async fn health() -> Json<Value> {
@@ -236,23 +311,83 @@ async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
-async fn validate(body: axum::body::Bytes) -> Result<Json<Value>, Failure> {
-    let problem = native::read(&body, "request")?;
+/// A request body: `{"problem": …, "config": …}`, or a bare native problem.
+struct Body {
+    problem: Box<serde_json::value::RawValue>,
+    config: Option<SolverConfig>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wrapped {
+    problem: Box<serde_json::value::RawValue>,
+    #[serde(default)]
+    config: Option<SolverConfig>,
+}
+
+fn request_body(body: &[u8]) -> Result<Body, Failure> {
+    let keys: BTreeMap<String, serde::de::IgnoredAny> =
+        serde_json::from_slice(body).map_err(|e| Error::Usage(format!("request body: {e}")))?;
+    if keys.contains_key("problem") {
+        let w: Wrapped =
+            serde_json::from_slice(body).map_err(|e| Error::Usage(format!("request body: {e}")))?;
+        return Ok(Body {
+            problem: w.problem,
+            config: w.config,
+        });
+    }
+    let problem =
+        serde_json::from_slice(body).map_err(|e| Error::Usage(format!("request body: {e}")))?;
+    Ok(Body {
+        problem,
+        config: None,
+    })
+}
+
+/// Reads the problem on the blocking pool, refusing one whose travel matrix would pass
+/// `max_matrix` bytes before building it.
+async fn read_problem(
+    raw: Box<serde_json::value::RawValue>,
+    max_matrix: usize,
+) -> Result<(Problem, Vec<String>), Failure> {
+    let outcome = tokio::task::spawn_blocking(move || {
+        let bytes = raw.get().as_bytes();
+        let dto = native::parse(bytes, "problem")?;
+        let needed = native::matrix_bytes(&dto);
+        if needed > max_matrix {
+            return Err(Error::Usage(format!(
+                "the problem needs a travel matrix of about {} MiB, more than this server's \
+                 {} MiB (--max-matrix-mib): split it or ask for a larger cap",
+                needed >> 20,
+                max_matrix >> 20
+            )));
+        }
+        let problem = native::to_problem(&dto, "problem")?;
+        let warnings = native::warnings(&problem)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        Ok((problem, warnings))
+    })
+    .await
+    .map_err(|e| Failure::from(Error::Internal(e.to_string())))?;
+    Ok(outcome?)
+}
+
+async fn validate(
+    State(service): State<Arc<Service>>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, Failure> {
+    let request = request_body(&body)?;
+    let (problem, warnings) = read_problem(request.problem, service.config.max_matrix).await?;
     Ok(Json(json!({
         "valid": true,
         "technicians": problem.technicians.len(),
         "visits": problem.visits.len(),
         "sites": problem.sites.len(),
         "tiers": problem.tiers.len(),
+        "warnings": warnings,
     })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlanRequest {
-    problem: Box<serde_json::value::RawValue>,
-    #[serde(default)]
-    config: Option<SolverConfig>,
 }
 
 #[derive(Deserialize)]
@@ -263,38 +398,75 @@ struct Wait {
 /// Longest synchronous wait, in seconds.
 const MAX_WAIT: f64 = 300.0;
 
-async fn create(
-    State(service): State<Arc<Service>>,
-    Query(wait): Query<Wait>,
-    body: axum::body::Bytes,
-) -> Result<Response, Failure> {
-    let request: PlanRequest =
-        serde_json::from_slice(&body).map_err(|e| Error::Usage(format!("request body: {e}")))?;
-    let problem = native::read(request.problem.get().as_bytes(), "problem")?;
-    let limits = &service.config;
-    let mut config = request.config.unwrap_or_default();
+/// The job's configuration within the server's limits, and a sentence per value capped.
+fn capped(
+    config: Option<SolverConfig>,
+    limits: &ServeConfig,
+) -> Result<(SolverConfig, Vec<String>), Error> {
+    let mut config = config.unwrap_or_default();
     config.validate()?;
+    let mut warnings = Vec::new();
+    match config.time_limit {
+        Some(t) if t > limits.max_time_limit => warnings.push(format!(
+            "time_limit {t} s capped at the server's {} s",
+            limits.max_time_limit
+        )),
+        None => warnings.push(format!(
+            "no time_limit given: the server's {} s applies",
+            limits.max_time_limit
+        )),
+        Some(_) => {}
+    }
     config.time_limit = Some(
         config
             .time_limit
             .map_or(limits.max_time_limit, |t| t.min(limits.max_time_limit)),
     );
-    config.threads = config.threads.min(limits.max_threads.max(1));
+    let max_threads = limits.max_threads.max(1);
+    if config.threads > max_threads {
+        warnings.push(format!(
+            "threads {} capped at the server's {max_threads}",
+            config.threads
+        ));
+        config.threads = max_threads;
+    }
+    Ok((config, warnings))
+}
+
+async fn create(
+    State(service): State<Arc<Service>>,
+    Query(wait): Query<Wait>,
+    body: axum::body::Bytes,
+) -> Result<Response, Failure> {
+    let request = request_body(&body)?;
+    let limits = &service.config;
+    let (config, mut warnings) = capped(request.config, limits)?;
+    let queue_full = || {
+        failure(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "queue_full",
+            "too many jobs queued; retry later",
+        )
+    };
+    let busy = |jobs: &BTreeMap<String, Job>| {
+        jobs.values().filter(|j| !j.status.finished()).count()
+            >= limits.workers.max(1) + limits.queue
+    };
+    if busy(&service.jobs()) {
+        return Err(queue_full());
+    }
+    let (problem, problem_warnings) = read_problem(request.problem, limits.max_matrix).await?;
+    warnings.extend(problem_warnings);
     let cancel = Cancel::new();
-    let id = {
+    let id = uuid::Uuid::new_v4().to_string();
+    {
         let mut jobs = service.jobs();
-        let waiting = jobs.values().filter(|j| !j.status.finished()).count();
-        if waiting >= limits.workers.max(1) + limits.queue {
-            return Err(failure(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "queue_full",
-                "too many jobs queued; retry later",
-            ));
+        if busy(&jobs) {
+            return Err(queue_full());
         }
         forget_old(&mut jobs, limits.keep_finished);
-        let id = service.next_id.fetch_add(1, Ordering::Relaxed);
         jobs.insert(
-            id,
+            id.clone(),
             Job {
                 status: Status::Queued,
                 progress: None,
@@ -304,9 +476,8 @@ async fn create(
                 finished: None,
             },
         );
-        id
-    };
-    tokio::spawn(run(service.clone(), id, problem, config, cancel));
+    }
+    tokio::spawn(run(service.clone(), id.clone(), problem, config, cancel));
     if let Some(seconds) = wait.wait.filter(|s| s.is_finite() && *s > 0.0) {
         let until = Instant::now() + Duration::from_secs_f64(seconds.min(MAX_WAIT));
         while Instant::now() < until {
@@ -316,15 +487,16 @@ async fn create(
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
-    let (code, body) = describe(&service, id);
+    let (code, mut body) = describe(&service, &id);
+    body["warnings"] = json!(warnings);
     Ok((code, Json(body)).into_response())
 }
 
 /// Drops the oldest finished jobs beyond `keep`.
-fn forget_old(jobs: &mut BTreeMap<u64, Job>, keep: usize) {
-    let mut finished: Vec<(Instant, u64)> = jobs
+fn forget_old(jobs: &mut BTreeMap<String, Job>, keep: usize) {
+    let mut finished: Vec<(Instant, String)> = jobs
         .iter()
-        .filter_map(|(&id, j)| j.finished.map(|at| (at, id)))
+        .filter_map(|(id, j)| j.finished.map(|at| (at, id.clone())))
         .collect();
     if finished.len() >= keep {
         finished.sort_unstable();
@@ -337,8 +509,8 @@ fn forget_old(jobs: &mut BTreeMap<u64, Job>, keep: usize) {
 /// Waits for a worker, solves, checks and keeps the plan.
 async fn run(
     service: Arc<Service>,
-    id: u64,
-    problem: crate::Problem,
+    id: String,
+    problem: Problem,
     config: SolverConfig,
     cancel: Cancel,
 ) {
@@ -348,17 +520,20 @@ async fn run(
     if cancel.is_cancelled() {
         return;
     }
-    service.update(id, |job| job.status = Status::Running);
+    service.update(&id, |job| job.status = Status::Running);
     let progress_service = service.clone();
+    let progress_id = id.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        let report = |p: &Progress| progress_service.update(id, |job| job.progress = Some(*p));
+        let report = |p: &Progress| {
+            progress_service.update(&progress_id, |job| job.progress = Some(*p));
+        };
         let solution = solve_with(&problem, &config, &report, &cancel)?;
         let (stated, checked) = check_solution(&problem, &solution)?;
         let dto = plan::to_dto(&problem, &solution, &stated, &checked);
-        serde_json::to_value(dto).map_err(|e| Error::Solver(e.to_string()))
+        serde_json::to_value(dto).map_err(|e| Error::Internal(e.to_string()))
     })
     .await;
-    service.update(id, |job| {
+    service.update(&id, |job| {
         job.finished = Some(Instant::now());
         match outcome {
             Ok(Ok(plan)) => {
@@ -373,7 +548,7 @@ async fn run(
                 job.status = Status::Failed;
             }
             Err(e) => {
-                job.error = Some(json!({ "code": "internal", "message": e.to_string() }));
+                job.error = Some(error_body(&Error::Internal(e.to_string())));
                 job.status = Status::Failed;
             }
         }
@@ -381,19 +556,17 @@ async fn run(
 }
 
 /// The status code and body describing job `id`.
-fn describe(service: &Service, id: u64) -> (StatusCode, Value) {
+fn describe(service: &Service, id: &str) -> (StatusCode, Value) {
     let jobs = service.jobs();
-    let Some(job) = jobs.get(&id) else {
-        return (
-            StatusCode::NOT_FOUND,
-            json!({ "error": { "code": "not_found", "message": format!("no job {id}") } }),
-        );
+    let Some(job) = jobs.get(id) else {
+        let Failure(code, body) = no_job(id);
+        return (code, json!({ "error": body }));
     };
     let code = match job.status {
         Status::Done | Status::Cancelled | Status::Failed => StatusCode::OK,
         Status::Queued | Status::Running => StatusCode::ACCEPTED,
     };
-    let mut body = json!({ "id": id.to_string(), "status": job.status, "progress": job.progress });
+    let mut body = json!({ "id": id, "status": job.status, "progress": job.progress });
     if let Some(plan) = &job.plan {
         body["plan"] = plan.clone();
     }
@@ -403,34 +576,46 @@ fn describe(service: &Service, id: u64) -> (StatusCode, Value) {
     (code, body)
 }
 
-fn job_id(text: &str) -> Result<u64, Failure> {
-    text.parse()
-        .map_err(|_| failure(StatusCode::NOT_FOUND, "not_found", format!("no job {text}")))
+fn no_job(id: &str) -> Failure {
+    failure(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no job {id} (finished jobs are kept up to a count)"),
+    )
 }
 
 async fn status(State(service): State<Arc<Service>>, Path(id): Path<String>) -> Response {
-    match job_id(&id) {
-        Ok(id) => {
-            let (code, body) = describe(&service, id);
-            (code, Json(body)).into_response()
-        }
-        Err(f) => f.into_response(),
-    }
+    let (code, body) = describe(&service, &id);
+    (code, Json(body)).into_response()
 }
 
 async fn cancel(State(service): State<Arc<Service>>, Path(id): Path<String>) -> Response {
-    let id = match job_id(&id) {
-        Ok(id) => id,
-        Err(f) => return f.into_response(),
-    };
     // A queued job ends at once; a running one stops soon with its best plan so far.
-    service.update(id, |job| {
+    service.update(&id, |job| {
         job.cancel.cancel();
         if job.status == Status::Queued {
             job.status = Status::Cancelled;
             job.finished = Some(Instant::now());
         }
     });
-    let (code, body) = describe(&service, id);
+    let (code, body) = describe(&service, &id);
     (code, Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive_and_tokens_compare_whole() {
+        assert_eq!(bearer(b"Bearer abc"), Some(&b"abc"[..]));
+        assert_eq!(bearer(b"bearer abc"), Some(&b"abc"[..]));
+        assert_eq!(bearer(b"BEARER  abc "), Some(&b"abc"[..]));
+        assert_eq!(bearer(b"Basic abc"), None);
+        assert_eq!(bearer(b"Bearerabc"), None);
+        assert!(same_bytes(b"secret", b"secret"));
+        assert!(!same_bytes(b"secret", b"secreT"));
+        assert!(!same_bytes(b"secret", b"secret2"));
+        assert!(!same_bytes(b"", b"x"));
+    }
 }

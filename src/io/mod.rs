@@ -19,7 +19,7 @@ use crate::error::{Error, Issue, Result};
 use crate::model::{ObjectiveKind, Problem};
 
 /// Input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Guess from the content.
     Auto,
@@ -34,7 +34,7 @@ pub enum Format {
 }
 
 /// Objective presets selectable on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectiveChoice {
     /// The format's own objective (field-service costs for JSON, hierarchical for Solomon,
     /// duration for TRSP, distance plus outsourcing for STRSP).

@@ -95,21 +95,37 @@ pub struct UnassignedDto {
     pub detail: String,
 }
 
-/// SLA figures of a tier.
+/// SLA figures of a tier: `on_time`, `late` and `unassigned` count only visits with a due
+/// time; visits of the tier without one are counted apart.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TierDto {
-    /// Visits served on time.
+    /// Visits with a due time served by it.
     pub on_time: usize,
-    /// Visits served late.
+    /// Visits with a due time served after it.
     pub late: usize,
-    /// Visits left out.
+    /// Visits with a due time left out.
     pub unassigned: usize,
-    /// Share on time, 0 to 1.
+    /// `on_time` / all visits with a due time, 0 to 1 (1 when there are none).
     pub compliance: f64,
     /// Mean lateness of the late visits (minutes or file units).
     pub mean_late: f64,
+    /// 90th percentile of lateness over the served visits with a due time (on time counts 0).
+    #[serde(default)]
+    pub p90_late: f64,
     /// Worst lateness.
     pub worst_late: f64,
+    /// Mean time to spare of the visits served on time.
+    #[serde(default)]
+    pub mean_slack: f64,
+    /// Least time to spare of a visit served on time.
+    #[serde(default)]
+    pub least_slack: f64,
+    /// Visits of the tier without a due time, served.
+    #[serde(default)]
+    pub no_due_time: usize,
+    /// Visits of the tier without a due time, left out.
+    #[serde(default)]
+    pub no_due_time_unassigned: usize,
 }
 
 /// Key figures.
@@ -226,6 +242,7 @@ fn breakdown(units: &Units<'_>, c: &CostBreakdown) -> BTreeMap<String, f64> {
         ("unassigned", c.unassigned),
         ("overtime", c.overtime),
         ("preference", c.preference),
+        ("change", c.change),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), units.cost(v)))
@@ -301,11 +318,7 @@ pub fn to_dto(
             .sla
             .iter()
             .map(|(name, t)| {
-                let mean = if t.late > 0 {
-                    u.duration(t.late_ticks) / t.late as f64
-                } else {
-                    0.0
-                };
+                let minutes = |ticks: f64| u.duration(ticks.round() as Time);
                 (
                     name.clone(),
                     TierDto {
@@ -313,8 +326,13 @@ pub fn to_dto(
                         late: t.late,
                         unassigned: t.unassigned,
                         compliance: t.compliance(),
-                        mean_late: mean,
-                        worst_late: u.duration(t.worst_late_ticks),
+                        mean_late: minutes(t.mean_late()),
+                        p90_late: u.duration(t.p90_late()),
+                        worst_late: u.duration(t.worst_late()),
+                        mean_slack: minutes(t.mean_slack()),
+                        least_slack: u.duration(t.least_slack()),
+                        no_due_time: t.unclocked,
+                        no_due_time_unassigned: t.unclocked_unassigned,
                     },
                 )
             })

@@ -87,6 +87,7 @@ fn summary(page: &mut String, problem: &Problem, report: &Report, dto: &PlanDto)
         ("left out", k.cost.unassigned),
         ("overtime", k.cost.overtime),
         ("preferences", k.cost.preference),
+        ("changes to the plan", k.cost.change),
     ] {
         row(
             &format!("&nbsp;&nbsp;of which {term}"),
@@ -130,28 +131,42 @@ fn summary(page: &mut String, problem: &Problem, report: &Report, dto: &PlanDto)
     if !k.sla.is_empty() {
         page.push_str(
             "<table><tr><th>SLA tier</th><th>On time</th><th>Late</th><th>Left out</th>\
-             <th>Compliance</th><th>Mean late</th><th>Worst late</th></tr>",
+             <th>Compliance</th><th>Mean late</th><th>90 % late</th><th>Worst late</th>\
+             <th>Mean slack</th><th>No due time</th></tr>",
         );
         for (name, t) in &k.sla {
-            let compliance = 100.0 * t.compliance();
+            let compliance = if t.clocked() > 0 {
+                format!("{:.1} %", 100.0 * t.compliance())
+            } else {
+                "–".into()
+            };
             let class = if t.late + t.unassigned > 0 {
                 " class=\"bad\""
             } else {
                 ""
             };
+            let show = |ticks: Time| problem.show_duration(ticks);
             let _ = write!(
                 page,
                 "<tr><td>{}</td><td>{}</td><td{class}>{}</td><td{class}>{}</td>\
-                 <td>{compliance:.1} %</td><td>{:.0} {time}</td><td>{:.0} {time}</td></tr>",
+                 <td>{compliance}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{} served, {} left out</td></tr>",
                 escape(name),
                 t.on_time,
                 t.late,
                 t.unassigned,
-                units.duration(t.late_ticks / t.late.max(1) as Time),
-                units.duration(t.worst_late_ticks),
+                show(t.mean_late().round() as Time),
+                show(t.p90_late()),
+                show(t.worst_late()),
+                show(t.mean_slack().round() as Time),
+                t.unclocked,
+                t.unclocked_unassigned,
             );
         }
-        page.push_str("</table>");
+        page.push_str(
+            "</table><p class=\"note\">Compliance counts only visits with a due time \
+             (requested time plus the tier's response target).</p>",
+        );
     }
     page.push_str("</div>\n");
     if !report.violations.is_empty() {

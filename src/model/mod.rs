@@ -4,6 +4,7 @@
 pub mod calendar;
 mod eligibility;
 mod travel;
+pub mod units;
 
 pub use calendar::Calendar;
 pub use eligibility::Eligibility;
@@ -413,9 +414,15 @@ impl Preferences {
         !self.preferred.is_empty() || self.previous.is_some() || self.planned.is_some()
     }
 
-    /// What it costs when technician `t` does the visit.
+    /// What it costs when technician `t` does the visit: preference, continuity and change.
     #[inline]
     pub fn cost(&self, t: TechIdx) -> Cost {
+        self.preference_cost(t) + self.change_cost(t)
+    }
+
+    /// The preference and continuity penalties when technician `t` does the visit.
+    #[inline]
+    pub fn preference_cost(&self, t: TechIdx) -> Cost {
         let mut cost = 0;
         if !self.preferred.is_empty() && !self.preferred.contains(&t) {
             cost += self.preferred_penalty;
@@ -423,10 +430,16 @@ impl Preferences {
         if self.previous.is_some_and(|p| p != t) {
             cost += self.continuity_penalty;
         }
-        if let Some((_, change)) = self.planned.filter(|&(p, _)| p != t) {
-            cost += change;
-        }
         cost
+    }
+
+    /// The change penalty when re-planning gives the visit to `t` instead of its planned
+    /// technician.
+    #[inline]
+    pub fn change_cost(&self, t: TechIdx) -> Cost {
+        self.planned
+            .filter(|&(p, _)| p != t)
+            .map_or(0, |(_, change)| change)
     }
 }
 

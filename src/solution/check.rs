@@ -1,6 +1,7 @@
 //! The independent checker: recomputes every route of a plan from the problem alone and lists
 //! every violation. It shares no code with the solver's schedule but the lateness formula.
 
+use crate::error::Error;
 use crate::model::{
     Cost, Hours, LocIdx, MAX_PART_TYPES, Problem, Shift, TechIdx, Technician, Time,
 };
@@ -202,7 +203,7 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
         let visit = problem.visit(v);
         c.report
             .kpis
-            .record_unassigned(problem, visit.tier, problem.leave_out_cost(v));
+            .record_unassigned(problem, visit, problem.leave_out_cost(v));
         if visit.is_mandatory() {
             c.report.warnings.push(Finding {
                 code: "unassigned_mandatory",
@@ -307,6 +308,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
     let mut travel = 0i64;
     let mut lateness: Cost = 0;
     let mut preference: Cost = 0;
+    let mut change: Cost = 0;
     for (k, s) in route.stops.iter().enumerate() {
         let here = match s.stop {
             Stop::Visit(v) => p.visit(v).loc,
@@ -365,7 +367,9 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         format!("{} is excluded from visit {id}", tech.id),
                     );
                 }
-                preference = preference.saturating_add(visit.preferences.cost(route.tech));
+                preference =
+                    preference.saturating_add(visit.preferences.preference_cost(route.tech));
+                change = change.saturating_add(visit.preferences.change_cost(route.tech));
                 let start = s.time.start;
                 if !visit.windows.is_empty()
                     && !visit
@@ -429,9 +433,9 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         );
                     }
                 }
-                let (late, penalty, _) = schedule::lateness(p, visit, start);
+                let (_, penalty, _) = schedule::lateness(p, visit, start);
                 lateness = lateness.saturating_add(penalty);
-                c.report.kpis.record_visit(p, visit.tier, late);
+                c.report.kpis.record_visit(p, visit, start);
             }
             Stop::Restock => {
                 tools = u64::MAX;
@@ -502,6 +506,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
         .overtime
         .saturating_add(tech.hours.overtime_rate.apply(overtime));
     k.cost.preference = k.cost.preference.saturating_add(preference);
+    k.cost.change = k.cost.change.saturating_add(change);
     k.overtime += overtime;
 }
 
@@ -575,11 +580,10 @@ fn check_break(
 /// on it; a plan the checker rejects is a solver bug, reported as an error.
 pub fn check_solution(
     problem: &Problem,
-    solution: &crate::Solution,
-) -> crate::Result<(StatedPlan, Report)> {
-    let stated = StatedPlan::from_solution(problem, solution).map_err(|(r, v)| {
-        crate::Error::Solver(format!("internal error: route {r} is infeasible ({v:?})"))
-    })?;
+    solution: &Solution,
+) -> Result<(StatedPlan, Report), Error> {
+    let stated = StatedPlan::from_solution(problem, solution)
+        .map_err(|(r, v)| Error::Internal(format!("route {r} is infeasible ({v:?})")))?;
     let report = check(problem, &stated);
     if !report.is_feasible() {
         let list: Vec<String> = report
@@ -587,8 +591,8 @@ pub fn check_solution(
             .iter()
             .map(|f| format!("[{}] {}", f.code, f.message))
             .collect();
-        return Err(crate::Error::Solver(format!(
-            "internal error: the plan fails the checker: {}",
+        return Err(Error::Internal(format!(
+            "the plan fails the checker: {}",
             list.join("; ")
         )));
     }

@@ -22,6 +22,8 @@ pub struct CostBreakdown {
     pub overtime: Cost,
     /// Visits done by other technicians than the preferred or previous ones.
     pub preference: Cost,
+    /// Visits moved off the technician the current plan gives them (re-planning).
+    pub change: Cost,
 }
 
 impl CostBreakdown {
@@ -34,6 +36,7 @@ impl CostBreakdown {
             .saturating_add(self.unassigned)
             .saturating_add(self.overtime)
             .saturating_add(self.preference)
+            .saturating_add(self.change)
     }
 
     /// Adds another breakdown term by term.
@@ -45,6 +48,7 @@ impl CostBreakdown {
         self.unassigned = self.unassigned.saturating_add(other.unassigned);
         self.overtime = self.overtime.saturating_add(other.overtime);
         self.preference = self.preference.saturating_add(other.preference);
+        self.change = self.change.saturating_add(other.change);
     }
 }
 
@@ -71,6 +75,7 @@ pub fn route_cost(
         unassigned: 0,
         overtime: t.hours.overtime_rate.apply(summary.overtime),
         preference: summary.preference_cost,
+        change: summary.change_cost,
     }
 }
 

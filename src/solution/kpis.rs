@@ -2,35 +2,79 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Cost, Problem, Time};
+use crate::model::{Cost, Problem, Time, Visit};
 
 use super::cost::CostBreakdown;
 
-/// SLA figures of one tier.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// SLA figures of one tier. Only visits with an SLA clock (a due time) count towards
+/// compliance; the tier's visits without one are counted apart.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TierKpis {
-    /// Served visits that started by their due time.
+    /// Served visits with a due time that started by it.
     pub on_time: usize,
-    /// Served visits that started after their due time.
+    /// Served visits with a due time that started after it.
     pub late: usize,
-    /// Visits of the tier left out.
+    /// Visits with a due time left out.
     pub unassigned: usize,
-    /// Ticks late, summed.
-    pub late_ticks: Time,
-    /// Most ticks late of one visit.
-    pub worst_late_ticks: Time,
+    /// Served visits without a due time (no SLA clock).
+    pub unclocked: usize,
+    /// Visits without a due time left out.
+    pub unclocked_unassigned: usize,
+    /// Ticks late of every served visit with a due time (0 when on time), sorted.
+    pub lateness: Vec<Time>,
+    /// Ticks between start and due time of every visit served on time, sorted.
+    pub slack: Vec<Time>,
 }
 
 impl TierKpis {
-    /// Share of the tier's visits served on time (1 when it has none).
+    /// Visits with a due time, served or not.
+    pub fn clocked(&self) -> usize {
+        self.on_time + self.late + self.unassigned
+    }
+
+    /// Share of the visits with a due time served on time (1 when the tier has none).
     pub fn compliance(&self) -> f64 {
-        let all = self.on_time + self.late + self.unassigned;
-        if all == 0 {
-            1.0
-        } else {
-            self.on_time as f64 / all as f64
+        match self.clocked() {
+            0 => 1.0,
+            all => self.on_time as f64 / all as f64,
         }
     }
+
+    /// Mean ticks late of the late visits (0 when none is late).
+    pub fn mean_late(&self) -> f64 {
+        let late: Time = self.lateness.iter().sum();
+        late as f64 / self.late.max(1) as f64
+    }
+
+    /// The 90th percentile of lateness over the served visits with a due time (nearest rank).
+    pub fn p90_late(&self) -> Time {
+        percentile(&self.lateness, 90)
+    }
+
+    /// Most ticks late of one visit.
+    pub fn worst_late(&self) -> Time {
+        self.lateness.last().copied().unwrap_or(0)
+    }
+
+    /// Mean ticks to spare of the visits served on time.
+    pub fn mean_slack(&self) -> f64 {
+        let slack: Time = self.slack.iter().sum();
+        slack as f64 / self.slack.len().max(1) as f64
+    }
+
+    /// Least ticks to spare of a visit served on time (the nearest miss).
+    pub fn least_slack(&self) -> Time {
+        self.slack.first().copied().unwrap_or(0)
+    }
+}
+
+/// The `p`-th percentile of sorted values by nearest rank (0 for none).
+fn percentile(sorted: &[Time], p: usize) -> Time {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted[rank - 1]
 }
 
 /// Key figures of a plan, in ticks and cost units.
@@ -71,43 +115,45 @@ impl Kpis {
         }
     }
 
-    /// Records a served visit of tier `tier` that was `late` ticks late.
-    pub fn record_visit(
-        &mut self,
-        problem: &Problem,
-        tier: Option<crate::model::TierIdx>,
-        late: Time,
-    ) {
+    /// Records a served visit that started at `start`.
+    pub fn record_visit(&mut self, problem: &Problem, visit: &Visit, start: Time) {
         self.visits_assigned += 1;
-        if let Some(t) = tier {
-            let k = self
-                .sla
-                .entry(problem.tiers[t.get()].name.clone())
-                .or_default();
-            if late > 0 {
+        let Some(k) = self.tier_mut(problem, visit) else {
+            return;
+        };
+        match visit.due {
+            None => k.unclocked += 1,
+            Some(due) if start > due => {
                 k.late += 1;
-                k.late_ticks += late;
-                k.worst_late_ticks = k.worst_late_ticks.max(late);
-            } else {
+                insert_sorted(&mut k.lateness, start - due);
+            }
+            Some(due) => {
                 k.on_time += 1;
+                insert_sorted(&mut k.lateness, 0);
+                insert_sorted(&mut k.slack, due - start);
             }
         }
     }
 
     /// Records a visit left out, costing `penalty`.
-    pub fn record_unassigned(
-        &mut self,
-        problem: &Problem,
-        tier: Option<crate::model::TierIdx>,
-        penalty: Cost,
-    ) {
+    pub fn record_unassigned(&mut self, problem: &Problem, visit: &Visit, penalty: Cost) {
         self.visits_unassigned += 1;
         self.cost.unassigned = self.cost.unassigned.saturating_add(penalty);
-        if let Some(t) = tier {
-            self.sla
-                .entry(problem.tiers[t.get()].name.clone())
-                .or_default()
-                .unassigned += 1;
+        if let Some(k) = self.tier_mut(problem, visit) {
+            match visit.due {
+                Some(_) => k.unassigned += 1,
+                None => k.unclocked_unassigned += 1,
+            }
         }
     }
+
+    fn tier_mut(&mut self, problem: &Problem, visit: &Visit) -> Option<&mut TierKpis> {
+        let tier = &problem.tiers[visit.tier?.get()];
+        Some(self.sla.entry(tier.name.clone()).or_default())
+    }
+}
+
+fn insert_sorted(values: &mut Vec<Time>, x: Time) {
+    let at = values.partition_point(|&v| v <= x);
+    values.insert(at, x);
 }

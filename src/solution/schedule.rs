@@ -84,8 +84,10 @@ pub struct Summary {
     pub lateness_cost: Cost,
     /// Breach penalties included in `lateness_cost`.
     pub breach_cost: Cost,
-    /// Costs of the visits' technician preferences.
+    /// Preference and continuity penalties of the visits.
     pub preference_cost: Cost,
+    /// Change penalties of visits moved off their planned technician (re-planning).
+    pub change_cost: Cost,
     /// Ticks back after the end of the shift.
     pub overtime: Time,
     /// When the break starts, if one is taken.
@@ -258,7 +260,8 @@ fn walk(
             summary.late_visits += u32::from(late > 0);
             summary.lateness_cost = summary.lateness_cost.saturating_add(penalty);
             summary.breach_cost = summary.breach_cost.saturating_add(breach);
-            summary.preference_cost += visit.preferences.cost(t);
+            summary.preference_cost += visit.preferences.preference_cost(t);
+            summary.change_cost += visit.preferences.change_cost(t);
             load += visit.demand;
             if tech.capacity.is_some_and(|c| load > c) {
                 return Err(Violation::Capacity { stop: k });

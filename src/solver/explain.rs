@@ -1,9 +1,8 @@
 //! Why a visit cannot be served: the precise reason, found by trying it alone in every shift of
 //! every eligible technician.
 
-use crate::io::plan::Units;
 use crate::model::{
-    Clock, Problem, Requirement, Shift, TechIdx, Technician, Time, Visit, VisitIdx, level_in,
+    Problem, Requirement, Shift, TechIdx, Technician, Time, Visit, VisitIdx, level_in,
 };
 use crate::solution::schedule::{Violation, simulate};
 use crate::solution::{Reason, Stop};
@@ -298,11 +297,7 @@ fn window_detail(problem: &Problem, v: VisitIdx, eligible: &[TechIdx]) -> String
     }
 }
 
-/// An amount of time for people: minutes for calendar problems, file units otherwise.
+/// An amount of time for people: hours and minutes for calendar problems, file units otherwise.
 fn amount(problem: &Problem, ticks: Time) -> String {
-    let units = Units::new(problem);
-    match problem.clock {
-        Clock::Calendar { .. } => format!("{:.0} min", units.duration(ticks).ceil()),
-        Clock::Numeric { .. } => format!("{} time units", units.duration(ticks)),
-    }
+    problem.show_duration(ticks)
 }

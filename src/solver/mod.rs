@@ -25,7 +25,7 @@ use crate::solution::{Solution, SolverInfo};
 pub use explain::explain;
 
 /// Which engine solves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SolverChoice {
     /// The exact engine for problems of at most `exact_max_visits` visits, else the heuristic.

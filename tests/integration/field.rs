@@ -450,7 +450,7 @@ fn left_out_visits_say_what_would_make_them_assignable() {
     let (reason, detail) = left_out(&v);
     assert_eq!(reason, "no_reachable_window");
     assert!(
-        detail.contains("the closest, NEAR in shift 0, arrives 1 min after"),
+        detail.contains("the closest, NEAR in shift 0, arrives 13 s after"),
         "{detail}"
     );
 
@@ -543,7 +543,7 @@ fn a_weekly_working_time_cap_spans_the_shifts_of_its_week() {
     for u in &solution.unassigned {
         assert_eq!(u.reason.code(), "no_room");
         assert!(
-            u.detail.contains("weekly working-time cap of 300 min"),
+            u.detail.contains("weekly working-time cap of 5 h 00 min"),
             "{}",
             u.detail
         );

@@ -11,18 +11,28 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/instances/<set>`, or `None` with a printed notice when it is absent.
+/// `../shared/instances/<set>`, or `None` with a printed notice when it is absent. With
+/// `FIELDSCHED_REQUIRE_SHARED=1` (CI sets it) an absent set fails the test instead.
 pub fn shared(set: &str) -> Option<PathBuf> {
     let dir = root().join("../shared/instances").join(set);
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "notice: {} not found; skipping the test that needs it",
-            dir.display()
-        );
-        None
+        return Some(dir);
     }
+    assert!(
+        !shared_required(),
+        "{} not found, and FIELDSCHED_REQUIRE_SHARED is set",
+        dir.display()
+    );
+    eprintln!(
+        "notice: {} not found; skipping the test that needs it",
+        dir.display()
+    );
+    None
+}
+
+/// Whether a missing shared instance must fail the test (`FIELDSCHED_REQUIRE_SHARED=1`).
+pub fn shared_required() -> bool {
+    std::env::var("FIELDSCHED_REQUIRE_SHARED").is_ok_and(|v| v == "1")
 }
 
 /// Text files of a folder, sorted.

@@ -27,7 +27,7 @@ fn bundled_instances_solve_and_check() {
 fn every_solomon_instance_is_served_completely_under_both_objectives() {
     let Some(dir) = shared("solomon") else { return };
     let all = files(&dir);
-    assert!(all.len() >= 40);
+    assert_eq!(all.len(), 44, "the 44 Solomon files of {}", dir.display());
     for path in all {
         for objective in [ObjectiveChoice::Hierarchical, ObjectiveChoice::Distance] {
             let problem = read(&path, objective);
@@ -48,7 +48,9 @@ fn every_pillac_instance_is_served_completely() {
     let Some(dir) = shared("trsp_pillac") else {
         return;
     };
-    for path in files(&dir) {
+    let all = files(&dir);
+    assert_eq!(all.len(), 42, "the 42 Pillac files of {}", dir.display());
+    for path in all {
         let problem = read(&path, ObjectiveChoice::Native);
         let (solution, _) = solve_and_check(&problem, &quick());
         assert!(
@@ -67,9 +69,7 @@ fn homberger_sample_is_served_completely() {
     };
     for class in ["c1", "c2", "r1", "r2", "rc1", "rc2"] {
         let path = dir.join(format!("{class}_2_1.txt"));
-        if !path.exists() {
-            continue;
-        }
+        assert!(path.exists(), "{} is missing", path.display());
         let problem = read(&path, ObjectiveChoice::Hierarchical);
         let (solution, _) = solve_and_check(&problem, &quick());
         assert!(solution.unassigned.is_empty(), "{}", path.display());
@@ -81,7 +81,9 @@ fn kovacs_no_team_sample_solves_and_checks() {
     let Some(dir) = shared("strsp_kovacs/tasks_noTeam") else {
         return;
     };
-    for path in files(&dir).into_iter().step_by(7) {
+    let sample: Vec<_> = files(&dir).into_iter().step_by(7).collect();
+    assert!(sample.len() >= 4, "{} files sampled", sample.len());
+    for path in sample {
         let problem = read(&path, ObjectiveChoice::Native);
         let (solution, report) = solve_and_check(&problem, &quick());
         assert_eq!(report.kpis.visits_assigned + solution.unassigned.len(), 100);
@@ -95,7 +97,9 @@ fn kovacs_team_sample_solves_and_checks() {
     let Some(dir) = shared("strsp_kovacs/tasks_Team") else {
         return;
     };
-    for path in files(&dir).into_iter().step_by(7) {
+    let sample: Vec<_> = files(&dir).into_iter().step_by(7).collect();
+    assert!(sample.len() >= 4, "{} files sampled", sample.len());
+    for path in sample {
         let problem = read(&path, ObjectiveChoice::Native);
         assert!(
             problem.technicians.iter().any(|t| t.size() > 1),

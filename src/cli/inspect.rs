@@ -114,6 +114,9 @@ pub(super) fn validate(args: ValidateArgs) -> Result<i32> {
         problem.tiers.len()
     );
     println!("independent sub-problems: {}", graph.components().len());
+    for warning in super::warning_lines(&problem) {
+        println!("{warning}");
+    }
     if !orphans.is_empty() {
         let ids: Vec<&str> = orphans
             .iter()

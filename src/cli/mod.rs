@@ -129,6 +129,17 @@ impl Input {
     }
 }
 
+/// The warnings about a native problem (none for benchmark files), one line each.
+fn warning_lines(problem: &Problem) -> Vec<String> {
+    match problem.clock {
+        crate::model::Clock::Calendar { .. } => io::native::warnings(problem)
+            .iter()
+            .map(|w| format!("warning: {w}"))
+            .collect(),
+        crate::model::Clock::Numeric { .. } => Vec::new(),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Solve a problem: print the KPIs and write the plan.

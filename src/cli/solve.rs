@@ -109,6 +109,9 @@ pub(super) fn run(args: Args) -> Result<i32> {
             args.input.input.display()
         )));
     }
+    for warning in super::warning_lines(&problem) {
+        eprintln!("{warning}");
+    }
     let line = ProgressLine::new(
         cfg.time_limit,
         !args.quiet && std::io::stderr().is_terminal(),

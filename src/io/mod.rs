@@ -9,6 +9,7 @@ pub mod roads;
 pub mod solomon;
 mod straight;
 pub mod strsp;
+mod suggest;
 mod text;
 pub mod time;
 pub mod trsp;

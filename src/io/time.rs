@@ -6,7 +6,20 @@ use crate::model::Time;
 
 /// Parses an RFC 3339 timestamp such as `2026-03-02T08:00:00+01:00`.
 pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(text).map_err(|e| format!("`{text}` is not an RFC 3339 time: {e}"))
+    DateTime::parse_from_rfc3339(text).map_err(|e| {
+        let local = [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+        ]
+        .iter()
+        .any(|f| chrono::NaiveDateTime::parse_from_str(text, f).is_ok());
+        if local {
+            format!("`{text}` has no UTC offset: add one, such as `{text}+01:00` (or `Z` for UTC)")
+        } else {
+            format!("`{text}` is not an RFC 3339 time: {e}")
+        }
+    })
 }
 
 /// Formats `ticks` seconds after `origin` as RFC 3339 in the origin's offset.

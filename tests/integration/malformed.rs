@@ -126,6 +126,125 @@ fn every_issue_is_reported_at_once() {
     assert!(found.len() >= 4, "{found:?}");
 }
 
+/// A type error in one visit no longer hides the mistakes in the others: one pass reports
+/// them all, each at its place in the file, with "did you mean" for near names and the missing
+/// offset of a local time.
+#[test]
+fn a_type_error_does_not_hide_the_other_mistakes() {
+    let mut doc = base();
+    let visit = doc["visits"][0].clone();
+    let mut visits = vec![];
+    for (k, (field, value)) in [
+        ("kind", json!("breakdown")),
+        ("skills", json!({"hvca": 2})),
+        ("requested_at", json!("2026-03-02T08:00:00")),
+        ("duration", json!("45 minutes")),
+        ("site", json!("S9")),
+        ("preferred_technicians", json!(["T9"])),
+        ("sla", json!("glod")),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut v = visit.clone();
+        v["id"] = json!(format!("V{k}"));
+        v[field] = value;
+        visits.push(v);
+    }
+    doc["visits"] = json!(visits);
+    let Err(Error::Invalid { issues, .. }) = native::read(&serde_json::to_vec(&doc).unwrap(), "t")
+    else {
+        panic!("invalid");
+    };
+    let found: Vec<(&str, &str)> = issues
+        .iter()
+        .map(|i| (i.code, i.location.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E106", "$.visits[0].kind"),
+            ("E202", "$.visits[1].skills.hvca"),
+            ("E301", "$.visits[2].requested_at"),
+            ("E302", "$.visits[3].duration"),
+            ("E202", "$.visits[4].site"),
+            ("E202", "$.visits[5].preferred_technicians[0]"),
+            ("E202", "$.visits[6].sla"),
+        ]
+    );
+    assert!(
+        issues[1].hint.contains("did you mean `hvac`?"),
+        "{}",
+        issues[1]
+    );
+    assert!(issues[2].message.contains("no UTC offset"), "{}", issues[2]);
+    assert!(issues[2].message.contains("2026-03-02T08:00:00+01:00"));
+    assert!(
+        issues[6].hint.contains("did you mean `gold`?"),
+        "{}",
+        issues[6]
+    );
+    // A broken site is reported once, not again by every visit that names it.
+    let mut doc = base();
+    doc["sites"][0]["location"] = json!("here");
+    let codes = native_codes(&serde_json::to_vec(&doc).unwrap());
+    assert_eq!(codes, ["E106"]);
+    // Enum values suggest the near one.
+    let mut doc = base();
+    doc["visits"][0]["kind"] = json!("repiar");
+    let Err(Error::Invalid { issues, .. }) = native::read(&serde_json::to_vec(&doc).unwrap(), "t")
+    else {
+        panic!("invalid");
+    };
+    assert!(
+        issues[0].hint.contains("did you mean `repair`?"),
+        "{}",
+        issues[0]
+    );
+}
+
+/// Warnings (exit 0): a window no shift reaches, a visit longer than every shift, a request
+/// after the last window, a site no one can reach (latitude and longitude swapped), a preferred
+/// technician who may not do the visit.
+#[test]
+fn warnings_name_what_a_planner_surely_did_not_mean() {
+    let warned = |doc: &Value| -> Vec<&'static str> {
+        let problem = native::read(&serde_json::to_vec(doc).unwrap(), "t").expect("valid");
+        native::warnings(&problem).iter().map(|w| w.code).collect()
+    };
+    assert!(warned(&base()).is_empty());
+    let mut doc = base();
+    doc["visits"][0]["windows"] =
+        json!([{"start": "2026-03-03T09:00:00+01:00", "end": "2026-03-03T12:00:00+01:00"}]);
+    assert_eq!(warned(&doc), ["W101"]);
+    let mut doc = base();
+    doc["visits"][0]["duration"] = json!("PT10H");
+    doc["visits"][0]["windows"] = json!([]);
+    assert_eq!(warned(&doc), ["W102"]);
+    let mut doc = base();
+    doc["visits"][0]["requested_at"] = json!("2026-03-02T13:00:00+01:00");
+    assert_eq!(warned(&doc), ["W103"]);
+    let mut doc = base();
+    doc["sites"][0]["location"] = json!({"lat": 4.85, "lon": 45.75});
+    assert_eq!(warned(&doc), ["W104"]);
+    let mut doc = base();
+    doc["technicians"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "T2", "home": {"lat": 45.70, "lon": 4.80}, "skills": {"electrical": 3},
+                     "shifts": [{"start": "2026-03-02T08:00:00+01:00", "end": "2026-03-02T17:00:00+01:00"}]}));
+    doc["visits"][0]["preferred_technicians"] = json!(["T2"]);
+    assert_eq!(warned(&doc), ["W105"]);
+    let path = std::env::temp_dir().join(format!("fieldsched-warn-{}.json", std::process::id()));
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = crate::helpers::fieldsched(&["validate", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("warning: W105"), "{text}");
+    assert!(text.contains("prefers T2, who may not do it"), "{text}");
+    std::fs::remove_file(&path).unwrap();
+}
+
 const SOLOMON: &str = "T1\n\nVEHICLE\nNUMBER     CAPACITY\n  2         50\n\nCUSTOMER\nCUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME\n\n    0      40         50          0          0       1236          0\n    1      45         68         10        100        967         10\n    2      45         70         30        80        870         10\n";
 
 fn solomon_codes(text: &str) -> Vec<&'static str> {

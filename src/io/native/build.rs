@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::error::Issue;
 use crate::model::{Coord, Cost, Requirement, SkillIdx, TechIdx, TierIdx, Time};
 
+use crate::io::suggest::did_you_mean;
 use crate::io::time::{parse_duration, parse_timestamp};
 
 use super::dto::*;
@@ -17,6 +18,8 @@ pub(super) struct Builder<'a> {
     pub(super) issues: Vec<Issue>,
     pub(super) origin: DateTime<FixedOffset>,
     pub(super) dto: &'a ProblemDto,
+    /// Ids of the items dropped for a type error: references to them are not reported again.
+    pub(super) broken: &'a std::collections::HashSet<String>,
 }
 
 impl Builder<'_> {
@@ -79,12 +82,13 @@ impl Builder<'_> {
         K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
     {
         let found = index.get(name);
-        if found.is_none() {
+        if found.is_none() && !self.broken.contains(name) {
+            let guess = did_you_mean(name, index.keys().map(|k| k.borrow()));
             self.issue(
                 "E202",
                 path,
                 format!("unknown {what} `{name}`"),
-                &format!("list it in `{section}` or fix the reference"),
+                &format!("list it in `{section}` or fix the reference{guess}"),
             );
         }
         found
@@ -172,11 +176,12 @@ impl Builder<'_> {
         let mut out = Vec::new();
         for (name, &level) in skills {
             let Some(&s) = index.get(name.as_str()) else {
+                let guess = did_you_mean(name, index.keys().copied());
                 self.issue(
                     "E202",
                     format!("{path}.{name}"),
                     format!("unknown skill `{name}`"),
-                    "list it in `skills` or fix the name",
+                    &format!("list it in `skills` or fix the name{guess}"),
                 );
                 continue;
             };

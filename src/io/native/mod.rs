@@ -13,7 +13,7 @@ mod warnings;
 pub use dto::*;
 pub use warnings::{matrix_bytes, warnings};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::DateTime;
 use serde::de::DeserializeOwned;
@@ -25,6 +25,7 @@ use crate::model::{
     TravelMatrix, Visit,
 };
 
+use crate::io::suggest;
 use crate::io::time::parse_timestamp;
 
 use build::{Builder, check_unique};
@@ -70,7 +71,8 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
             )],
         )
     })?;
-    let mut issues = Vec::new();
+    let mut read = Lenient::default();
+    let issues = &mut read.issues;
     let Value::Object(map) = &value else {
         return Err(Error::invalid(
             source,
@@ -103,42 +105,127 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<ProblemDto> {
             format!("remove it; known fields are {}", KNOWN.join(", ")),
         ));
     }
-    let name = optional(map, "name", &mut issues).unwrap_or_default();
-    let skills = list(map, "skills", true, &mut issues);
-    let sla_tiers = list(map, "sla_tiers", false, &mut issues);
-    let calendars = list(map, "calendars", false, &mut issues);
-    let technicians = list(map, "technicians", true, &mut issues);
-    let crews = list(map, "crews", false, &mut issues);
-    let sites = list(map, "sites", true, &mut issues);
-    let visits = list(map, "visits", true, &mut issues);
-    let travel = optional(map, "travel", &mut issues).unwrap_or_default();
-    let objective = optional(map, "objective", &mut issues).unwrap_or_default();
+    let name = optional(map, "name", issues).unwrap_or_default();
+    let travel = optional(map, "travel", issues).unwrap_or_default();
+    let objective = optional(map, "objective", issues).unwrap_or_default();
     let duration_factor_by_level =
-        optional(map, "duration_factor_by_level", &mut issues).unwrap_or_default();
-    if !issues.is_empty() {
-        return Err(Error::invalid(source, issues));
-    }
-    Ok(ProblemDto {
+        optional(map, "duration_factor_by_level", issues).unwrap_or_default();
+    let dto = ProblemDto {
         name,
-        skills,
-        sla_tiers,
-        calendars,
-        technicians,
-        crews,
-        sites,
-        visits,
+        skills: read.list(map, "skills", true),
+        sla_tiers: read.list(map, "sla_tiers", false),
+        calendars: read.list(map, "calendars", false),
+        technicians: read.list(map, "technicians", true),
+        crews: read.list(map, "crews", false),
+        sites: read.list(map, "sites", true),
+        visits: read.list(map, "visits", true),
         travel,
         objective,
         duration_factor_by_level,
-    })
+    };
+    if read.issues.is_empty() {
+        return Ok(dto);
+    }
+    // The items that did read are checked too, so one pass reports every problem.
+    if let Err(Error::Invalid { issues, .. }) = build(&dto, source, &read.broken) {
+        for mut issue in issues {
+            issue.location = read.original_path(&issue.location);
+            read.issues.push(issue);
+        }
+    }
+    Err(Error::invalid(source, read.issues))
+}
+
+/// A reading that drops the items of a list that fail to decode and goes on, remembering their
+/// ids and where the others stood.
+#[derive(Default)]
+struct Lenient {
+    issues: Vec<Issue>,
+    /// Ids (or names) of the items dropped.
+    broken: HashSet<String>,
+    /// Per list, the index in the file of each item kept.
+    kept: HashMap<&'static str, Vec<usize>>,
+}
+
+impl Lenient {
+    fn list<T: DeserializeOwned>(
+        &mut self,
+        map: &serde_json::Map<String, Value>,
+        key: &'static str,
+        required: bool,
+    ) -> Vec<T> {
+        match map.get(key) {
+            None if required => {
+                self.issues.push(Issue::new(
+                    "E107",
+                    "$",
+                    format!("missing field `{key}`"),
+                    format!("add `{key}`: [ … ]"),
+                ));
+                Vec::new()
+            }
+            None => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match decode(item, &format!("$.{key}[{i}]"), &mut self.issues) {
+                        Some(v) => {
+                            out.push(v);
+                            self.kept.entry(key).or_default().push(i);
+                        }
+                        None => {
+                            let id = ["id", "name"].iter().find_map(|k| item.get(k)?.as_str());
+                            self.broken.extend(id.map(str::to_string));
+                        }
+                    }
+                }
+                out
+            }
+            Some(_) => {
+                self.issues
+                    .push(type_issue(format!("$.{key}"), "expected an array"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// `$.visits[3]…` of the items kept, as the path of that item in the file.
+    fn original_path(&self, path: &str) -> String {
+        let Some(rest) = path.strip_prefix("$.") else {
+            return path.to_string();
+        };
+        let Some((key, rest)) = rest.split_once('[') else {
+            return path.to_string();
+        };
+        let Some((index, rest)) = rest.split_once(']') else {
+            return path.to_string();
+        };
+        let original = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| self.kept.get(key)?.get(i));
+        match original {
+            Some(i) => format!("$.{key}[{i}]{rest}"),
+            None => path.to_string(),
+        }
+    }
 }
 
 fn type_issue(path: String, e: impl std::fmt::Display) -> Issue {
+    let message = e.to_string();
+    let hint = match suggest::unknown_variant(&message) {
+        Some((found, expected)) => format!(
+            "use one of {}{}",
+            expected.join(", "),
+            suggest::did_you_mean(found, expected.iter().copied())
+        ),
+        None => "see `fieldsched schema` for the expected shape".to_string(),
+    };
     Issue::new(
         "E106",
         path,
-        format!("wrong or missing value: {e}"),
-        "see `fieldsched schema` for the expected shape",
+        format!("wrong or missing value: {message}"),
+        hint,
     )
 }
 
@@ -168,37 +255,13 @@ fn optional<T: DeserializeOwned>(
     decode(map.get(key)?, &format!("$.{key}"), issues)
 }
 
-fn list<T: DeserializeOwned>(
-    map: &serde_json::Map<String, Value>,
-    key: &str,
-    required: bool,
-    issues: &mut Vec<Issue>,
-) -> Vec<T> {
-    match map.get(key) {
-        None if required => {
-            issues.push(Issue::new(
-                "E107",
-                "$",
-                format!("missing field `{key}`"),
-                format!("add `{key}`: [ … ]"),
-            ));
-            Vec::new()
-        }
-        None => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| decode(item, &format!("$.{key}[{i}]"), issues))
-            .collect(),
-        Some(_) => {
-            issues.push(type_issue(format!("$.{key}"), "expected an array"));
-            Vec::new()
-        }
-    }
-}
-
 /// Converts a parsed DTO into a validated problem.
 pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
+    build(dto, source, &HashSet::new())
+}
+
+/// [`to_problem`], not reporting references to the ids in `broken` (items already reported).
+fn build(dto: &ProblemDto, source: &str, broken: &HashSet<String>) -> Result<Problem> {
     let mut issues = Vec::new();
     if dto.technicians.is_empty() {
         issues.push(Issue::new(
@@ -220,6 +283,7 @@ pub fn to_problem(dto: &ProblemDto, source: &str) -> Result<Problem> {
         issues,
         origin,
         dto,
+        broken,
     };
     let skill_index: HashMap<&str, SkillIdx> = check_unique(
         dto.skills.iter().map(String::as_str),

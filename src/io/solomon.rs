@@ -8,7 +8,7 @@ use crate::error::{Error, Issue, Result};
 use crate::model::{Objective, ObjectiveKind, Problem, Rate, Shift, Window};
 
 use super::bench::{self, Node};
-use super::text::{TextFile, decode, ticks};
+use super::text::{TextFile, decode, ticks_down, ticks_up};
 
 /// Ticks per unit under the hierarchical objective (double precision, kept to 10^-4).
 pub const PRECISE_SCALE: i64 = 10_000;
@@ -92,10 +92,10 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
             at: (file.real(line, 1, "x")?, file.real(line, 2, "y")?),
             line: file.at(line),
             window: Window {
-                start: ticks(ready, scale),
-                end: ticks(due, scale),
+                start: ticks_up(ready, scale),
+                end: ticks_down(due, scale),
             },
-            duration: ticks(service, scale),
+            duration: ticks_up(service, scale),
             demand,
         });
     }

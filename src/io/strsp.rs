@@ -20,7 +20,7 @@ use crate::model::{
 
 use super::bench::{self, BenchExtra, Node};
 use super::native::MAX_CREW;
-use super::text::{TextFile, decode, ticks};
+use super::text::{TextFile, decode, ticks, ticks_down, ticks_up};
 
 /// Ticks per unit (double precision kept to 10^-4).
 pub const SCALE: i64 = 10_000;
@@ -242,10 +242,10 @@ fn parse(file: &TextFile<'_>, crew: Crew) -> std::result::Result<Problem, Issue>
             at: (file.real(line, 1, "x")?, file.real(line, 2, "y")?),
             line: file.at(line),
             window: Window {
-                start: ticks(ready, SCALE),
-                end: ticks(due, SCALE),
+                start: ticks_up(ready, SCALE),
+                end: ticks_down(due, SCALE),
             },
-            duration: ticks(service, SCALE),
+            duration: ticks_up(service, SCALE),
             demand: 0,
         });
     }

@@ -132,7 +132,8 @@ pub fn decode<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, Error> {
 }
 
 /// Euclidean distance between two planar points, in ticks: `floor(d × scale)` when `truncate`
-/// (exact for integer coordinates), else `round(d × scale)`.
+/// (exact for integer coordinates, the DIMACS convention), else rounded up, so that a route
+/// feasible in ticks is feasible in the file's double-precision arithmetic.
 pub fn euclid_ticks(a: (f64, f64), b: (f64, f64), scale: i64, truncate: bool) -> i64 {
     let (dx, dy) = (a.0 - b.0, a.1 - b.1);
     let integral = [a.0, a.1, b.0, b.1].iter().all(|c| c.fract() == 0.0);
@@ -144,7 +145,7 @@ pub fn euclid_ticks(a: (f64, f64), b: (f64, f64), scale: i64, truncate: bool) ->
     if truncate {
         d.floor() as i64
     } else {
-        d.round() as i64
+        ticks_up(dx.hypot(dy), scale)
     }
 }
 
@@ -162,9 +163,34 @@ fn isqrt(n: i128) -> i128 {
     x
 }
 
-/// Converts a file time to ticks.
+/// How far from a whole tick a scaled value may be and still count as that tick (the error of
+/// the scaling itself, as in 0.1 × 10 000).
+const WHOLE: f64 = 1e-6;
+
+/// Converts a file amount (a cost) to ticks, rounded.
 pub fn ticks(x: f64, scale: i64) -> i64 {
     (x * scale as f64).round() as i64
+}
+
+/// Converts a file time or duration to ticks, rounded up (window starts, service and travel
+/// times: never earlier or shorter than in the file).
+pub fn ticks_up(x: f64, scale: i64) -> i64 {
+    let y = x * scale as f64;
+    if (y - y.round()).abs() < WHOLE {
+        y.round() as i64
+    } else {
+        y.ceil() as i64
+    }
+}
+
+/// Converts a file time to ticks, rounded down (window ends: never later than in the file).
+pub fn ticks_down(x: f64, scale: i64) -> i64 {
+    let y = x * scale as f64;
+    if (y - y.round()).abs() < WHOLE {
+        y.round() as i64
+    } else {
+        y.floor() as i64
+    }
 }
 
 #[cfg(test)]
@@ -175,6 +201,10 @@ mod tests {
     fn truncation_is_exact_for_integers() {
         assert_eq!(euclid_ticks((0.0, 0.0), (3.0, 4.0), 10, true), 50);
         assert_eq!(euclid_ticks((0.0, 0.0), (1.0, 1.0), 10, true), 14);
-        assert_eq!(euclid_ticks((0.0, 0.0), (1.0, 1.0), 10_000, false), 14_142);
+        assert_eq!(euclid_ticks((0.0, 0.0), (1.0, 1.0), 10_000, false), 14_143);
+        assert_eq!(euclid_ticks((0.0, 0.0), (3.0, 4.0), 10_000, false), 50_000);
+        assert_eq!(ticks_up(0.1, 10_000), 1_000);
+        assert_eq!(ticks_up(0.123_45, 10_000), 1_235);
+        assert_eq!(ticks_down(0.123_45, 10_000), 1_234);
     }
 }

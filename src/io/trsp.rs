@@ -10,7 +10,7 @@ use crate::model::{
 };
 
 use super::bench::{self, BenchExtra, Node};
-use super::text::{Line, TextFile, decode, ticks};
+use super::text::{Line, TextFile, decode, ticks_down, ticks_up};
 
 /// Ticks per unit (double precision kept to 10^-4).
 pub const SCALE: i64 = 10_000;
@@ -187,8 +187,8 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
             .try_for_each(|&s| bits(file, line, &[s], skills.min(64), "skill").map(|_| ()))?;
         let at = (file.real(line, 1, "x")?, file.real(line, 2, "y")?);
         let window = Window {
-            start: ticks(tws, SCALE),
-            end: ticks(twe, SCALE),
+            start: ticks_up(tws, SCALE),
+            end: ticks_down(twe, SCALE),
         };
         if (1..=crew).contains(&k) {
             let mut t = bench::technician(
@@ -241,7 +241,7 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
             at,
             line: file.at(line),
             window,
-            duration: ticks(serv, SCALE),
+            duration: ticks_up(serv, SCALE),
             demand: 0,
         });
     }

@@ -110,7 +110,8 @@ impl StatedPlan {
 pub struct Finding {
     /// Stable code: `coverage`, `duplicate`, `eligibility`, `window`, `release`, `travel`,
     /// `duration`, `shift`, `working_time`, `weekly_working_time`, `break`, `excluded`,
-    /// `capacity`, `tools`, `parts`, `depot`, `shift_reused`, `cost`, `unassigned_mandatory` (a
+    /// `capacity`, `tools`, `parts`, `depot`, `shift_reused`, `cost`, `precision` (a benchmark
+    /// plan infeasible in its file's double-precision arithmetic), `unassigned_mandatory` (a
     /// warning).
     pub code: &'static str,
     /// Route index, when the finding is about a route.
@@ -198,6 +199,8 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
         .map(Technician::size)
         .sum();
     check_weeks(&mut c, plan);
+    let real = super::precision::check(problem, &plan.routes);
+    c.report.violations.extend(real);
     for &(v, _) in &plan.unassigned {
         seen[v.get()] += 1;
         let visit = problem.visit(v);

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod cost;
 pub mod kpis;
+pub mod precision;
 pub mod schedule;
 
 use crate::model::{TechIdx, VisitIdx};

@@ -86,7 +86,68 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> Report {
         recheck.violations
     );
     assert_eq!(recheck.kpis, report.kpis);
+    assert_feasible_in_double_precision(problem, &reread);
     report
+}
+
+/// Benchmark plans (other than DIMACS-truncated distances) drive every route again with
+/// Euclidean distances in double precision, serving as early as allowed: every start within
+/// its window and every return within the shift, to 1e-6 file units.
+pub fn assert_feasible_in_double_precision(
+    problem: &Problem,
+    plan: &fieldsched::solution::check::StatedPlan,
+) {
+    use fieldsched::model::{Clock, Coord, ObjectiveKind};
+    use fieldsched::solution::Stop;
+    let Clock::Numeric { ticks_per_unit } = problem.clock else {
+        return;
+    };
+    if problem.objective.kind == ObjectiveKind::Distance {
+        return;
+    }
+    let unit = |t: i64| t as f64 / ticks_per_unit as f64;
+    let xy = |loc: fieldsched::model::LocIdx| match problem.coords[loc.get()] {
+        Some(Coord::Plane { x, y }) => (x, y),
+        other => panic!("{}: planar coordinates expected, got {other:?}", problem.name),
+    };
+    let dist = |a, b| {
+        let ((xa, ya), (xb, yb)) = (xy(a), xy(b));
+        ((xa - xb) * (xa - xb) + (ya - yb) * (ya - yb)).sqrt()
+    };
+    for route in &plan.routes {
+        let tech = &problem.technicians[route.tech.get()];
+        let (mut at, mut now) = (tech.start, unit(route.start));
+        for s in &route.stops {
+            let here = match s.stop {
+                Stop::Visit(v) => problem.visits[v.get()].loc,
+                Stop::Restock => problem.depot.as_ref().expect("a depot").loc,
+            };
+            now += dist(at, here);
+            at = here;
+            if let Stop::Visit(v) = s.stop {
+                let visit = &problem.visits[v.get()];
+                let w = visit
+                    .windows
+                    .iter()
+                    .find(|w| now <= unit(w.end) + 1e-6)
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{}: visit {} starts at {now} in double precision, after its windows",
+                            problem.name, visit.id
+                        )
+                    });
+                now = now.max(unit(w.start)) + unit(problem.duration(route.tech, v));
+            }
+        }
+        now += dist(at, tech.end);
+        let shift = tech.shifts[route.shift];
+        assert!(
+            now <= unit(shift.end + tech.hours.overtime) + 1e-6,
+            "{}: {} is back at {now} in double precision, after the shift",
+            problem.name,
+            tech.id
+        );
+    }
 }
 
 /// A quick configuration for tests.

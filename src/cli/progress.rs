@@ -45,7 +45,7 @@ fn render(p: &Progress, limit: Option<f64>) -> String {
         Some(limit) => {
             let filled = ((p.elapsed / limit).clamp(0.0, 1.0) * BAR as f64) as usize;
             format!(
-                "[{}{}] {:.1}/{limit} s",
+                "[{}{}] {:.1}/{limit:.1} s",
                 "#".repeat(filled),
                 ".".repeat(BAR - filled),
                 p.elapsed
@@ -79,12 +79,14 @@ mod tests {
         };
         assert_eq!(
             render(&p, Some(60.0)),
-            "[#####...............] 15.0/60 s  best 1234.50  routes 7  late 3  unassigned 2"
+            "[#####...............] 15.0/60.0 s  best 1234.50  routes 7  late 3  unassigned 2"
         );
         assert_eq!(
             render(&p, None),
             "15.0 s  best 1234.50  routes 7  late 3  unassigned 2"
         );
+        // What is left of a limit after reading the problem shows as people write it.
+        assert!(render(&p, Some(2.997687941)).contains(" 15.0/3.0 s "));
         let exact = Progress {
             gap: Some(0.0321),
             ..p

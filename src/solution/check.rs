@@ -241,7 +241,11 @@ pub fn check(problem: &Problem, plan: &StatedPlan) -> Report {
                 "cost",
                 None,
                 None,
-                format!("the plan states cost {stated} but its routes cost {found} (cost units)"),
+                format!(
+                    "the plan states cost {} but its routes cost {}",
+                    problem.show_cost(stated),
+                    problem.show_cost(found)
+                ),
             );
         }
     }
@@ -267,8 +271,10 @@ fn check_weeks(c: &mut Checker<'_>, plan: &StatedPlan) {
                 None,
                 None,
                 format!(
-                    "{} works {time} in week {week}, more than the weekly cap of {cap}",
-                    tech.id
+                    "{} works {} in week {week}, more than the weekly cap of {}",
+                    tech.id,
+                    c.problem.show_duration(time),
+                    c.problem.show_duration(cap)
                 ),
             );
         }
@@ -298,7 +304,12 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
             "shift",
             Some(r),
             None,
-            format!("{} leaves before the shift starts", tech.id),
+            format!(
+                "{} leaves at {}, before the shift starts at {}",
+                tech.id,
+                p.show_time(route.start),
+                p.show_time(shift.start)
+            ),
         );
     }
     let mut at: LocIdx = tech.start;
@@ -324,7 +335,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         Some(k),
                         "restock stop but the problem has no depot".into(),
                     );
-                    return;
+                    continue;
                 }
             },
         };
@@ -335,9 +346,10 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                 Some(r),
                 Some(k),
                 format!(
-                    "arrives at {} but cannot be there before {}",
-                    s.time.arrival,
-                    now + drive
+                    "{} arrives at {} but cannot be there before {}",
+                    tech.id,
+                    p.show_time(s.time.arrival),
+                    p.show_time(now + drive)
                 ),
             );
         }
@@ -352,15 +364,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                 let visit = p.visit(v);
                 let id = &visit.id;
                 if !tech.holds_levels(visit) {
-                    c.flag(
-                        "eligibility",
-                        Some(r),
-                        Some(k),
-                        format!(
-                            "{} lacks a skill level (or crew size) visit {id} needs",
-                            tech.id
-                        ),
-                    );
+                    c.flag("eligibility", Some(r), Some(k), lacking(p, tech, visit));
                 }
                 if visit.preferences.excluded.contains(&route.tech) {
                     c.flag(
@@ -384,7 +388,20 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         "window",
                         Some(r),
                         Some(k),
-                        format!("visit {id} starts at {start}, outside its windows"),
+                        format!(
+                            "visit {id} starts at {}, outside its windows ({})",
+                            p.show_time(start),
+                            visit
+                                .windows
+                                .iter()
+                                .map(|w| format!(
+                                    "{} to {}",
+                                    p.show_time(w.start),
+                                    p.show_time(w.end)
+                                ))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     );
                 }
                 if visit.release.is_some_and(|rel| start < rel) {
@@ -392,7 +409,11 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         "release",
                         Some(r),
                         Some(k),
-                        format!("visit {id} starts before it was requested"),
+                        format!(
+                            "visit {id} starts at {}, before it was requested at {}",
+                            p.show_time(start),
+                            visit.release.map_or(String::new(), |t| p.show_time(t))
+                        ),
                     );
                 }
                 let needs = p.duration(route.tech, v);
@@ -402,9 +423,10 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                         Some(r),
                         Some(k),
                         format!(
-                            "visit {id} lasts {} but {} needs {needs}",
-                            s.time.end - start,
-                            tech.id
+                            "visit {id} lasts {} but {} needs {}",
+                            p.show_duration(s.time.end - start),
+                            tech.id,
+                            p.show_duration(needs)
                         ),
                     );
                 }
@@ -456,7 +478,12 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
             "travel",
             Some(r),
             None,
-            format!("{} cannot be home by {}", tech.id, route.end),
+            format!(
+                "{} cannot be home by {}: the drive from the last stop ends at {}",
+                tech.id,
+                p.show_time(route.end),
+                p.show_time(now + home)
+            ),
         );
     }
     if route.end > shift.end + tech.hours.overtime {
@@ -465,8 +492,11 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
             Some(r),
             None,
             format!(
-                "{} is back at {} after the shift ends at {} (overtime allowed: {})",
-                tech.id, route.end, shift.end, tech.hours.overtime
+                "{} is back at {}, after the shift ends at {} (overtime allowed: {})",
+                tech.id,
+                p.show_time(route.end),
+                p.show_time(shift.end),
+                p.show_duration(tech.hours.overtime)
             ),
         );
     }
@@ -480,9 +510,10 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
             Some(r),
             None,
             format!(
-                "{} works {} in one shift, more than the cap of {cap}",
+                "{} works {} in one shift, more than the cap of {}",
                 tech.id,
-                route.end - route.start
+                p.show_duration(route.end - route.start),
+                p.show_duration(cap)
             ),
         );
     }
@@ -533,7 +564,11 @@ fn check_break(
                 "break",
                 Some(r),
                 None,
-                format!("{} works past {} but takes no break", tech.id, b.start),
+                format!(
+                    "{} works past {} but takes no break",
+                    tech.id,
+                    p.show_time(b.start)
+                ),
             );
         }
         return;
@@ -543,7 +578,12 @@ fn check_break(
             "break",
             Some(r),
             None,
-            format!("the break starts at {from}, outside {}–{}", b.start, b.end),
+            format!(
+                "the break starts at {}, outside {} to {}",
+                p.show_time(from),
+                p.show_time(b.start),
+                p.show_time(b.end)
+            ),
         );
     }
     if to - from < b.duration {
@@ -551,7 +591,11 @@ fn check_break(
             "break",
             Some(r),
             None,
-            format!("the break lasts {} but must last {}", to - from, b.duration),
+            format!(
+                "the break lasts {} but must last {}",
+                p.show_duration(to - from),
+                p.show_duration(b.duration)
+            ),
         );
     }
     let places = route.stops.iter().map(|s| {
@@ -574,9 +618,54 @@ fn check_break(
             "break",
             Some(r),
             None,
-            format!("the break {from}–{to} overlaps service or the drive between stops"),
+            format!(
+                "the break {} to {} overlaps service or the drive between stops",
+                p.show_time(from),
+                p.show_time(to)
+            ),
         );
     }
+}
+
+/// Why `tech` may not do `visit`, naming the skill and levels: `david holds hvac 2,
+/// R-1001 needs hvac 3`, or the crew size or count that falls short.
+fn lacking(problem: &Problem, tech: &Technician, visit: &crate::model::Visit) -> String {
+    let id = &visit.id;
+    if tech.size() < usize::from(visit.crew_size) {
+        return format!(
+            "{} has {} technicians, visit {id} needs {} together",
+            tech.id,
+            tech.size(),
+            visit.crew_size
+        );
+    }
+    let short = visit
+        .requires
+        .iter()
+        .find(|r| tech.holding(r.skill, r.level) < usize::from(r.count));
+    let Some(r) = short else {
+        return format!("{} may not do visit {id}", tech.id);
+    };
+    let skill = problem
+        .skills
+        .get(r.skill.get())
+        .map_or("a skill", |s| s.name.as_str());
+    if r.count > 1 {
+        return format!(
+            "{} has {} members holding {skill} {}, visit {id} needs {}",
+            tech.id,
+            tech.holding(r.skill, r.level),
+            r.level,
+            r.count
+        );
+    }
+    let held = tech.level(r.skill);
+    let holds = if held == 0 {
+        format!("does not hold {skill}")
+    } else {
+        format!("holds {skill} {held}")
+    };
+    format!("{} {holds}, visit {id} needs {skill} {}", tech.id, r.level)
 }
 
 /// The stated plan of a solution (times from the reference schedule) and the checker's report

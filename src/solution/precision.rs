@@ -70,7 +70,11 @@ pub fn check(problem: &Problem, routes: &[StatedRoute]) -> Vec<Finding> {
             match window {
                 Some(w) => now = now.max(unit(w.start)),
                 None if !visit.windows.is_empty() => {
-                    let close = visit.windows.iter().map(|w| unit(w.end)).fold(f64::MIN, f64::max);
+                    let close = visit
+                        .windows
+                        .iter()
+                        .map(|w| unit(w.end))
+                        .fold(f64::MIN, f64::max);
                     out.push(Finding {
                         code: "precision",
                         route: Some(r),

@@ -729,3 +729,51 @@ fn bad_crews_are_reported_with_their_place() {
         "{message}"
     );
 }
+
+/// The checker stopped at a restock stop in a problem without a depot and reported the rest of
+/// the route as not served; it now flags the stop and checks the visits after it.
+#[test]
+fn check_route_goes_on_after_a_restock_stop_without_depot() {
+    let problem = read(&base());
+    let (_, mut plan, _) = served_by(&base());
+    let route = plan
+        .routes
+        .iter_mut()
+        .find(|r| !r.stops.is_empty())
+        .expect("a route");
+    let mut restock = route.stops[0];
+    restock.stop = Stop::Restock;
+    route.stops.insert(0, restock);
+    let found = codes(&problem, &plan);
+    assert!(found.contains(&"depot"), "{found:?}");
+    assert!(!found.contains(&"coverage"), "{found:?}");
+}
+
+/// The checker speaks the planner's units: skill names and levels, clock times with the day,
+/// durations in hours and minutes.
+#[test]
+fn checker_messages_name_skills_levels_and_clock_times() {
+    let mut v = base();
+    v["visits"][0]["skills"] = json!({"hvac": 3});
+    v["technicians"][0]["skills"] = json!({"hvac": 2});
+    let problem = read(&v);
+    let (near, mut plan, _) = served_by(&base());
+    assert_eq!(near, "NEAR");
+    let report = check(&problem, &plan);
+    let lacking = &report.violations[0];
+    assert_eq!(lacking.code, "eligibility");
+    assert_eq!(lacking.message, "NEAR holds hvac 2, visit V1 needs hvac 3");
+    plan.routes[0].end = plan.routes[0].stops[0].time.end;
+    let report = check(&problem, &plan);
+    let home = report
+        .violations
+        .iter()
+        .find(|f| f.code == "travel")
+        .expect("a travel finding");
+    assert!(
+        home.message
+            .starts_with("NEAR cannot be home by Mon 2026-03-02 "),
+        "{}",
+        home.message
+    );
+}

@@ -108,7 +108,10 @@ pub fn assert_feasible_in_double_precision(
     let unit = |t: i64| t as f64 / ticks_per_unit as f64;
     let xy = |loc: fieldsched::model::LocIdx| match problem.coords[loc.get()] {
         Some(Coord::Plane { x, y }) => (x, y),
-        other => panic!("{}: planar coordinates expected, got {other:?}", problem.name),
+        other => panic!(
+            "{}: planar coordinates expected, got {other:?}",
+            problem.name
+        ),
     };
     let dist = |a, b| {
         let ((xa, ya), (xb, yb)) = (xy(a), xy(b));

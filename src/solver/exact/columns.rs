@@ -645,7 +645,7 @@ pub fn solve(
                 };
                 let found = best.map(|(_, routes)| plan(problem, &routes)).transpose()?;
                 let start = match found {
-                    Some(found) if value(&found) < value(start) => found,
+                    Some(found) if super::improves(problem, &found, start, false) => found,
                     _ => start.clone(),
                 };
                 return super::milp::solve(problem, &config, &start, report, cancel);

@@ -167,6 +167,21 @@ pub fn solve(
 
 #[cfg(feature = "highs")]
 mod columns;
+
+/// Whether `candidate` is feasible and costs less than `incumbent`, or `incumbent` is
+/// infeasible: a plan that fails the reference schedule never wins (`None < Some` would).
+fn improves(problem: &Problem, candidate: &Solution, incumbent: &Solution, ties: bool) -> bool {
+    let total = |s: &Solution| {
+        crate::solution::cost::evaluate(problem, s)
+            .ok()
+            .map(|c| c.total())
+    };
+    match (total(candidate), total(incumbent)) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(c), Some(i)) => c < i || (ties && c == i),
+    }
+}
 #[cfg(feature = "highs")]
 mod shifts;
 
@@ -519,12 +534,12 @@ mod milp {
     ) -> Result<Solution> {
         let total = |s: &Solution| cost::evaluate(problem, s).ok().map(|c| c.total());
         let mut solution = match plan {
-            // Keep the heuristic's plan if HiGHS found nothing better.
-            Some(plan) if total(&plan) <= total(start) || total(start).is_none() => plan,
+            // Keep the heuristic's plan if HiGHS found nothing better (or nothing feasible).
+            Some(plan) if super::improves(problem, &plan, start, true) => plan,
             _ => start.clone(),
         };
         let value = total(&solution)
-            .ok_or_else(|| Error::Solver("internal error: the exact plan is infeasible".into()))?
+            .ok_or_else(|| Error::Internal("the exact plan is infeasible".into()))?
             as f64;
         let optimal = outcome.optimal && exact(value);
         let scale = problem.objective.cost_scale as f64;
@@ -711,5 +726,47 @@ mod milp {
             unassigned,
             solver: SolverInfo::default(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{TechIdx, VisitIdx};
+    use crate::solution::{Reason, Route, Stop, Unassigned};
+
+    /// An infeasible plan compared as cheaper than a feasible one (`None < Some`), so the exact
+    /// engine kept it and failed with an internal error instead of keeping the heuristic's.
+    #[test]
+    fn an_infeasible_exact_plan_never_replaces_the_heuristic_plan() {
+        let problem = crate::solver::fixture::random_solomon(3, 6, 100);
+        let feasible = Solution {
+            unassigned: problem
+                .visit_indices()
+                .map(|visit| Unassigned {
+                    visit,
+                    reason: Reason::NoRoom,
+                    detail: String::new(),
+                })
+                .collect(),
+            ..Solution::default()
+        };
+        // Every visit in one route, in reverse: windows and the day make it infeasible.
+        let mut stops: Vec<Stop> = problem.visit_indices().map(Stop::Visit).collect();
+        stops.reverse();
+        let mut infeasible = Solution {
+            routes: vec![Route {
+                tech: TechIdx(0),
+                shift: 0,
+                stops,
+            }],
+            ..Solution::default()
+        };
+        infeasible.routes[0].stops.push(Stop::Visit(VisitIdx(0)));
+        assert!(crate::solution::cost::evaluate(&problem, &infeasible).is_err());
+        assert!(!improves(&problem, &infeasible, &feasible, true));
+        assert!(improves(&problem, &feasible, &infeasible, false));
+        assert!(improves(&problem, &feasible, &feasible, true));
+        assert!(!improves(&problem, &feasible, &feasible, false));
     }
 }

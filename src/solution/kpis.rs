@@ -157,3 +157,37 @@ fn insert_sorted(values: &mut Vec<Time>, x: Time) {
     let at = values.partition_point(|&v| v <= x);
     values.insert(at, x);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ten platinum visits with a due time (seven on time with 10–70 min to spare, two late by
+    /// 30 and 90 min, one left out) and five without one (four served, one left out).
+    #[test]
+    fn tier_figures_count_only_visits_with_a_clock() {
+        let mut t = TierKpis::default();
+        for slack in [10, 20, 30, 40, 50, 60, 70] {
+            t.on_time += 1;
+            insert_sorted(&mut t.lateness, 0);
+            insert_sorted(&mut t.slack, slack * 60);
+        }
+        for late in [90, 30] {
+            t.late += 1;
+            insert_sorted(&mut t.lateness, late * 60);
+        }
+        t.unassigned = 1;
+        t.unclocked = 4;
+        t.unclocked_unassigned = 1;
+        assert_eq!(t.clocked(), 10);
+        assert!((t.compliance() - 0.7).abs() < 1e-12);
+        assert_eq!(t.mean_late(), 60.0 * 60.0);
+        // Nine served with a clock: the 90th percentile by nearest rank is the 9th, 90 min.
+        assert_eq!(t.p90_late(), 90 * 60);
+        assert_eq!(t.worst_late(), 90 * 60);
+        assert_eq!(t.mean_slack(), 40.0 * 60.0);
+        assert_eq!(t.least_slack(), 10 * 60);
+        assert_eq!(percentile(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 5], 90), 0);
+        assert_eq!(TierKpis::default().compliance(), 1.0);
+    }
+}

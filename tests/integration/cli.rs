@@ -335,3 +335,38 @@ fn geojson_of_planar_coordinates_is_refused_before_solving() {
     assert!(!plan.exists() && !geo.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An output path that cannot be written fails before the solve, naming it, and leaves no plan.
+#[test]
+fn unwritable_outputs_fail_before_solving() {
+    let dir = scratch("unwritable");
+    let plan = dir.join("ok.json");
+    let tiny = root().join("instances/tiny.json");
+    for flag in ["--report", "--csv", "--geojson"] {
+        let out = fieldsched(&[
+            "solve",
+            tiny.to_str().unwrap(),
+            "-o",
+            plan.to_str().unwrap(),
+            flag,
+            "/no/such/dir/out",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot write /no/such/dir/out"), "{err}");
+        assert!(!plan.exists(), "{flag}: a plan was written");
+    }
+    let out = fieldsched(&[
+        "generate",
+        "--visits",
+        "5",
+        "--technicians",
+        "1",
+        "--seed",
+        "1",
+        "-o",
+        "/no/such/dir/p.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -94,8 +94,13 @@ fn exact_engine_proves_published_optima_of_25_customer_solomon_problems() {
     let (solution, report) = solve_and_check(&problem, &config);
     assert!(solution.solver.optimal, "C101 hierarchical not proved");
     assert_eq!(report.kpis.technicians_used, 3);
-    // Distances in ten-thousandths of a unit (double precision kept to 10^-4).
-    assert_eq!(report.kpis.distance, 1_918_136);
+    // Distances in ten-thousandths of a unit, each leg rounded up (so the plan holds in double
+    // precision): the 28 legs' sum lies within 28 × 10^-4 above the published 191.8136.
+    assert!(
+        (1_918_136..=1_918_136 + 28).contains(&report.kpis.distance),
+        "{}",
+        report.kpis.distance
+    );
     std::fs::remove_dir_all(&scratch).unwrap();
 }
 

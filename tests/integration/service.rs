@@ -253,8 +253,66 @@ fn bad_requests_get_json_errors_with_the_cli_codes() {
         .header("Content-Type", "application/json")
         .send(huge.as_str());
     if let Ok(response) = sent {
-        assert_eq!(response.status().as_u16(), 413);
+        let (status, error) = body(response);
+        assert_eq!(status, 413);
+        assert_eq!(error["error"]["code"], "payload_too_large", "{error}");
+        assert_eq!(error["error"]["exit_code"], 1);
     }
+    // Every other error a client can meet is the same JSON (a new client: the server may
+    // have closed the connection the huge body came on).
+    let agent = client();
+    let (status, error) = send(
+        &agent,
+        "PUT",
+        &format!("{base}/v1/validate"),
+        None,
+        &json!({}),
+    );
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (405, Some("method_not_allowed"))
+    );
+    let (status, error) = get(&agent, &format!("{base}/v1/nowhere"), None);
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, error) = send(
+        &agent,
+        "POST",
+        &format!("{base}/v1/plans?wait=soon"),
+        None,
+        &json!({"problem": problem("tiny.json")}),
+    );
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (400, Some("bad_request")),
+        "{error}"
+    );
+    assert!(error["error"]["issues"].is_array());
+    // Validate takes the body of /v1/plans too; capped values are listed.
+    let wrapped = json!({"problem": problem("tiny.json"), "config": {"threads": 8, "time_limit": 1e6, "iterations": 50}});
+    let (status, valid) = send(
+        &agent,
+        "POST",
+        &format!("{base}/v1/validate"),
+        None,
+        &wrapped,
+    );
+    assert_eq!(
+        (status, valid["valid"].as_bool()),
+        (200, Some(true)),
+        "{valid}"
+    );
+    let (status, job) = send(&agent, "POST", &format!("{base}/v1/plans"), None, &wrapped);
+    assert_eq!(status, 202, "{job}");
+    let warnings = job["warnings"].to_string();
+    assert!(
+        warnings.contains("threads 8 capped") && warnings.contains("time_limit"),
+        "{warnings}"
+    );
+    let id = job["id"].as_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
     assert_eq!(get(&agent, &format!("{base}/health"), None).0, 200);
     let (status, document) = get(&agent, &format!("{base}/openapi.json"), None);
     assert_eq!(status, 200);
@@ -278,6 +336,39 @@ fn a_token_guards_every_route_but_health_and_is_needed_beyond_loopback() {
         );
         assert_eq!(get(&agent, &format!("{base}/openapi.json"), token).0, 401);
     }
+    let answer = agent.get(format!("{base}/openapi.json")).call().unwrap();
+    assert!(
+        answer
+            .headers()
+            .get("www-authenticate")
+            .is_some_and(|v| v.to_str().unwrap().starts_with("Bearer")),
+        "401 names its scheme"
+    );
+    let lower = agent
+        .get(format!("{base}/openapi.json"))
+        .header("Authorization", "bearer s3cret")
+        .call()
+        .unwrap();
+    assert_eq!(
+        lower.status().as_u16(),
+        200,
+        "the scheme is case-insensitive"
+    );
+    let empty = std::env::temp_dir().join(format!("fieldsched-token-{}", std::process::id()));
+    std::fs::write(&empty, "\n").unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_fieldsched"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--token-file",
+            empty.to_str().unwrap(),
+        ])
+        .output()
+        .expect("runs");
+    std::fs::remove_file(&empty).unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("token file is empty"));
     assert_eq!(
         send(
             &agent,

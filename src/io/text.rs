@@ -175,21 +175,21 @@ pub fn ticks(x: f64, scale: i64) -> i64 {
 /// Converts a file time or duration to ticks, rounded up (window starts, service and travel
 /// times: never earlier or shorter than in the file).
 pub fn ticks_up(x: f64, scale: i64) -> i64 {
-    let y = x * scale as f64;
-    if (y - y.round()).abs() < WHOLE {
-        y.round() as i64
-    } else {
-        y.ceil() as i64
-    }
+    scaled(x, scale, f64::ceil)
 }
 
 /// Converts a file time to ticks, rounded down (window ends: never later than in the file).
 pub fn ticks_down(x: f64, scale: i64) -> i64 {
+    scaled(x, scale, f64::floor)
+}
+
+/// `x × scale` as a whole tick: the nearest when within [`WHOLE`] of it, else by `round`.
+fn scaled(x: f64, scale: i64, round: fn(f64) -> f64) -> i64 {
     let y = x * scale as f64;
     if (y - y.round()).abs() < WHOLE {
         y.round() as i64
     } else {
-        y.floor() as i64
+        round(y) as i64
     }
 }
 

@@ -285,3 +285,116 @@ fn replanning_counts_the_week_already_worked() {
         "one of Tuesday's visits fits what is left"
     );
 }
+
+/// Nothing before `now` changes: every visit started before `now` keeps its arrival, start
+/// and end, every route with started work keeps its departure, and a break begun before `now`
+/// keeps its times (at 13:30 a break taken 12:34–13:19 became 12:39–13:24, and an arrival at
+/// 13:24 became 12:39).
+#[test]
+fn replan_never_changes_the_past() {
+    let path = root().join("instances/rules.json");
+    let dto = native::parse(&std::fs::read(&path).unwrap(), "rules.json").expect("valid");
+    let problem = native::to_problem(&dto, "rules.json").expect("valid");
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let (stated, report) = fieldsched::check_solution(&problem, &solution).expect("checked");
+    let current = plan::to_dto(&problem, &solution, &stated, &report);
+    let now = time("2026-03-02T13:30:00+01:00");
+    let events: EventsDto =
+        serde_json::from_value(json!({"now": now.to_rfc3339(), "events": []})).expect("events");
+    let out = replan_checked(&dto, &current, &events);
+    let key = |r: &plan::RouteDto| (r.technician.clone(), r.day.clone());
+    let mut past_checked = (0, 0);
+    for old in &current.routes {
+        let Some(new) = out.plan.routes.iter().find(|r| key(r) == key(old)) else {
+            continue;
+        };
+        let started: Vec<_> = old
+            .visits
+            .iter()
+            .filter(|v| time(v.start.as_str().unwrap()) < now)
+            .collect();
+        if started.is_empty() {
+            continue;
+        }
+        assert_eq!(new.start, old.start, "{}: departure moved", old.technician);
+        for v in started {
+            let kept = new
+                .visits
+                .iter()
+                .find(|n| n.id == v.id)
+                .expect("still there");
+            assert_eq!(
+                (&kept.arrival, &kept.start, &kept.end),
+                (&v.arrival, &v.start, &v.end),
+                "{}",
+                v.id
+            );
+            past_checked.0 += 1;
+        }
+        if let Some(b) = old
+            .lunch
+            .as_ref()
+            .filter(|b| time(b.start.as_str().unwrap()) < now)
+        {
+            let kept = new.lunch.as_ref().expect("the break stays");
+            assert_eq!(
+                (&kept.start, &kept.end),
+                (&b.start, &b.end),
+                "{}",
+                old.technician
+            );
+            past_checked.1 += 1;
+        }
+    }
+    assert!(
+        past_checked.0 >= 5 && past_checked.1 >= 2,
+        "{past_checked:?}"
+    );
+}
+
+/// A new visit with a mistake is reported at its event (`$.events[1].visit.site`), not at the
+/// place it takes in the internal problem as it stands (`$.visits[26].site`).
+#[test]
+fn replan_errors_point_into_the_events() {
+    let path = root().join("instances/tiny.json");
+    let dto = native::parse(&std::fs::read(&path).unwrap(), "tiny.json").expect("valid");
+    let problem = native::to_problem(&dto, "tiny.json").expect("valid");
+    let (solution, _) = solve_and_check(&problem, &quick());
+    let (stated, report) = fieldsched::check_solution(&problem, &solution).expect("checked");
+    let current = plan::to_dto(&problem, &solution, &stated, &report);
+    let first = dto.visits[0].id.clone();
+    let events: EventsDto = serde_json::from_value(json!({
+        "now": "2026-03-02T09:00:00+01:00",
+        "events": [
+            {"type": "cancelled", "visit": first},
+            {"type": "new_visit", "visit": {"id": "URGENT", "site": "NOWHERE", "kind": "repair",
+                                            "duration": "PT45M"}}
+        ]
+    }))
+    .expect("events");
+    let sources = Sources {
+        problem: "tiny.json",
+        plan: "plan.json",
+        events: "events.json",
+    };
+    let error = replan::replan(
+        &dto,
+        &current,
+        &events,
+        &sources,
+        &quick(),
+        &|_| {},
+        &Cancel::new(),
+    )
+    .err()
+    .expect("an unknown site");
+    let fieldsched::Error::Invalid {
+        source_name,
+        issues,
+    } = error
+    else {
+        panic!("invalid input expected");
+    };
+    assert_eq!(source_name, "events.json");
+    assert_eq!(issues[0].location, "$.events[1].visit.site", "{issues:?}");
+}

@@ -18,7 +18,9 @@
 //!   `now`'s week that are over (the format has one cap per technician, so later weeks of the
 //!   horizon are held to the lowered cap too).
 
-use std::collections::{HashMap, HashSet};
+mod past;
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
@@ -113,8 +115,10 @@ pub struct Replan {
     /// The current plan's routes, in the indices of the problem as it stands now.
     pub start: Vec<Route>,
     before: HashMap<String, Placed>,
-    added: HashSet<String>,
+    /// The visits added by events, with the index of their event.
+    added: HashMap<String, usize>,
     cancelled: Vec<String>,
+    past: past::Past,
 }
 
 /// One change of the new plan against the current one.
@@ -210,7 +214,7 @@ pub fn prepare(
     }
     let mut problem = dto.clone();
     problem.objective.change_penalty = events.change_penalty;
-    let mut added = HashSet::new();
+    let mut added = HashMap::new();
     let mut cancelled = Vec::new();
     let mut longer: HashMap<String, Time> = HashMap::new();
     let mut absent: HashMap<String, (Time, Time)> = HashMap::new();
@@ -230,7 +234,7 @@ pub fn prepare(
         };
         match event {
             EventDto::NewVisit { visit } => {
-                added.insert(visit.id.clone());
+                added.insert(visit.id.clone(), k);
                 problem.visits.push(visit.as_ref().clone());
             }
             EventDto::Cancelled { visit } => {
@@ -461,12 +465,16 @@ pub fn prepare(
             })
         })
         .collect();
+    let past = past::Past::record(current, plan, now, |tech, shift| {
+        remap.get(tech)?.get(shift).copied().flatten()
+    });
     Ok(Replan {
         problem,
         start,
         before,
         added,
         cancelled,
+        past,
     })
 }
 
@@ -582,9 +590,26 @@ pub fn replan(
     let before = native::to_problem(problem, sources.problem)?;
     let stated = crate::io::plan::resolve(current, sources.plan, &before)?;
     let prepared = prepare(problem, &before, &stated, events, sources.events)?;
-    let now = native::to_problem(&prepared.problem, "the problem as it stands now")?;
+    let now = native::to_problem(&prepared.problem, "the problem as it stands now")
+        .map_err(|e| prepared.in_events(e, sources.events))?;
     let solution = crate::solver::solve_from(&now, config, &prepared.start, progress, cancel)?;
-    let (stated, report) = crate::check_solution(&now, &solution)?;
+    let (mut stated, _) = crate::check_solution(&now, &solution)?;
+    // The search may time the past anew; what happened before `now` is put back as it was.
+    prepared.past.restore(&now, &mut stated);
+    stated.cost = None;
+    let report = crate::check(&now, &stated);
+    if !report.is_feasible() {
+        let list: Vec<String> = report
+            .violations
+            .iter()
+            .map(|f| f.message.clone())
+            .collect();
+        return Err(Error::Internal(format!(
+            "the plan with its past kept fails the checker: {}",
+            list.join("; ")
+        )));
+    }
+    stated.cost = Some(report.kpis.cost.total());
     let mut plan = crate::io::plan::to_dto(&now, &solution, &stated, &report);
     plan.changes = changes(&prepared, &now, &stated);
     Ok(Replanned {
@@ -593,6 +618,48 @@ pub fn replan(
         report,
         model: now,
     })
+}
+
+impl Replan {
+    /// An error of the problem as it stands, with the issues of added visits placed in their
+    /// events (`$.events[2].visit.site`, not `$.visits[26].site`) and named by the events file.
+    fn in_events(&self, error: Error, events: &str) -> Error {
+        let Error::Invalid {
+            issues,
+            source_name,
+        } = error
+        else {
+            return error;
+        };
+        let mut moved = false;
+        let issues = issues
+            .into_iter()
+            .map(|mut issue| {
+                let place = issue
+                    .location
+                    .strip_prefix("$.visits[")
+                    .and_then(|rest| rest.split_once(']'))
+                    .and_then(|(i, rest)| {
+                        let visit = self.problem.visits.get(i.parse::<usize>().ok()?)?;
+                        Some((*self.added.get(&visit.id)?, rest.to_string()))
+                    });
+                if let Some((k, rest)) = place {
+                    issue.location = format!("$.events[{k}].visit{rest}");
+                    moved = true;
+                }
+                issue
+            })
+            .collect();
+        let source_name = if moved {
+            events.to_string()
+        } else {
+            source_name
+        };
+        Error::Invalid {
+            source_name,
+            issues,
+        }
+    }
 }
 
 /// What changed from the current plan to `plan` of `problem` (the problem as it stands now).
@@ -628,7 +695,7 @@ pub fn changes(replan: &Replan, problem: &Problem, plan: &StatedPlan) -> Vec<Cha
     for visit in &problem.visits {
         let (old, new) = (replan.before.get(&visit.id), after.get(visit.id.as_str()));
         let change = match (old, new) {
-            _ if replan.added.contains(&visit.id) => "added",
+            _ if replan.added.contains_key(&visit.id) => "added",
             (Some(o), Some(n)) if o.technician != n.technician => "moved",
             (Some(o), Some(n)) if (o.start - n.start).num_seconds().abs() >= 60 => "retimed",
             (Some(_), None) => "dropped",

@@ -101,6 +101,10 @@ fn aggregated_unsupported(problem: &Problem) -> Option<&'static str> {
             "technicians that differ (home, shifts, capacity, skills) or cost per use or hour",
         );
     }
+    if first.shifts.len() != 1 {
+        // Its routes are all timed in one shift.
+        return Some("technicians with several shifts");
+    }
     if problem.objective.distance.per != 1 {
         return Some("a distance rate that is not a whole cost per distance unit");
     }
@@ -768,5 +772,50 @@ mod tests {
         assert!(improves(&problem, &feasible, &infeasible, false));
         assert!(improves(&problem, &feasible, &feasible, true));
         assert!(!improves(&problem, &feasible, &feasible, false));
+    }
+
+    /// The aggregated model took technicians alike with several shifts but timed every route
+    /// in the first; such problems go to the per-shift model, which serves the second day.
+    #[cfg(feature = "highs")]
+    #[test]
+    fn the_aggregated_model_declines_several_shifts() {
+        use crate::model::{Shift, Window};
+        let mut problem = crate::solver::fixture::random_solomon(5, 6, 100);
+        let day = problem.technicians[0].shifts[0];
+        let later = |t| t + 2 * day.end;
+        for tech in &mut problem.technicians {
+            tech.shifts = vec![day, Shift::new(later(day.start), later(day.end))];
+        }
+        for visit in problem.visits.iter_mut().skip(3) {
+            let w = visit.windows[0];
+            visit.windows = vec![Window {
+                start: later(w.start),
+                end: later(w.end),
+            }];
+        }
+        assert!(aggregated_unsupported(&problem).is_some());
+        assert!(supports(&problem));
+        let config = SolverConfig {
+            time_limit: Some(20.0),
+            ..SolverConfig::default()
+        };
+        let start = crate::solver::solve(
+            &problem,
+            &SolverConfig {
+                iterations: Some(200),
+                solver: crate::solver::SolverChoice::Heuristic,
+                ..SolverConfig::default()
+            },
+        )
+        .expect("a start");
+        let plan = solve(&problem, &config, &start, &|_, _| {}, &Cancel::new()).expect("solved");
+        let (_, report) = crate::solution::check::check_solution(&problem, &plan).expect("checked");
+        assert!(plan.unassigned.is_empty(), "{:?}", plan.unassigned);
+        assert!(
+            plan.routes
+                .iter()
+                .any(|r| r.shift == 1 && !r.stops.is_empty())
+        );
+        assert_eq!(report.kpis.visits_assigned, 6);
     }
 }

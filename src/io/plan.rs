@@ -34,7 +34,29 @@ pub struct PlanDto {
     pub solver: Option<SolverDto>,
     /// What re-planning changed against the current plan (`replan` only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub changes: Vec<crate::replan::ChangeDto>,
+    pub changes: Vec<ChangeDto>,
+}
+
+/// One change of a re-planned plan against the plan it replaces (`replan`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeDto {
+    /// The visit.
+    pub visit: String,
+    /// `added`, `cancelled`, `moved` (another technician), `retimed` (same technician, another
+    /// start), `dropped` (now left out) or `assigned` (left out before).
+    pub change: String,
+    /// Technician before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_technician: Option<String>,
+    /// Technician now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_technician: Option<String>,
+    /// Start before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_start: Option<String>,
+    /// Start now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_start: Option<String>,
 }
 
 /// One route.

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Issue, Result};
 use crate::io::native::{self, ProblemDto, ShiftDto, VisitDto, WindowDto};
+use crate::io::plan::ChangeDto;
 use crate::io::time::{
     format_duration, format_timestamp, parse_duration, parse_timestamp, week_of,
 };
@@ -119,28 +120,6 @@ pub struct Replan {
     added: HashMap<String, usize>,
     cancelled: Vec<String>,
     past: past::Past,
-}
-
-/// One change of the new plan against the current one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeDto {
-    /// The visit.
-    pub visit: String,
-    /// `added`, `cancelled`, `moved` (another technician), `retimed` (same technician, another
-    /// start), `dropped` (now left out) or `assigned` (left out before).
-    pub change: String,
-    /// Technician before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_technician: Option<String>,
-    /// Technician now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_technician: Option<String>,
-    /// Start before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_start: Option<String>,
-    /// Start now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_start: Option<String>,
 }
 
 /// Converts between RFC 3339 times and ticks after the horizon start.

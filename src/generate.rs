@@ -100,28 +100,19 @@ pub fn generate(spec: Spec) -> ProblemDto {
         })
         .collect();
 
+    // Response targets count in business hours, as service contracts state them: a call
+    // after hours is due the given open hours after the next opening.
+    let tier = |name: &str, response: &str, per_minute: f64, breach: f64| SlaTierDto {
+        name: name.into(),
+        response: response.into(),
+        penalty_per_minute: per_minute,
+        breach_penalty: breach,
+        calendar: Some(BUSINESS.into()),
+    };
     let tiers = vec![
-        SlaTierDto {
-            name: "platinum".into(),
-            response: "PT4H".into(),
-            penalty_per_minute: 5.0,
-            breach_penalty: 500.0,
-            calendar: None,
-        },
-        SlaTierDto {
-            name: "gold".into(),
-            response: "PT8H".into(),
-            penalty_per_minute: 2.0,
-            breach_penalty: 200.0,
-            calendar: None,
-        },
-        SlaTierDto {
-            name: "silver".into(),
-            response: "PT24H".into(),
-            penalty_per_minute: 0.5,
-            breach_penalty: 50.0,
-            calendar: None,
-        },
+        tier("platinum", "PT4H", 5.0, 500.0),
+        tier("gold", "PT8H", 2.0, 200.0),
+        tier("silver", "PT10H", 0.5, 50.0),
     ];
     let site_count = (spec.visits * 6).div_ceil(7).max(1);
     let sites: Vec<SiteDto> = (0..site_count)
@@ -213,7 +204,7 @@ pub fn generate(spec: Spec) -> ProblemDto {
         ),
         skills: SKILLS.iter().map(|s| s.to_string()).collect(),
         sla_tiers: tiers,
-        calendars: Vec::new(),
+        calendars: vec![business_hours()],
         technicians,
         crews: Vec::new(),
         sites,
@@ -340,9 +331,23 @@ fn road_grid() -> RoadNetworkDto {
     RoadNetworkDto { nodes, edges }
 }
 
+/// The calendar SLA clocks count in: Monday to Friday, 08:00 to 18:00.
+const BUSINESS: &str = "business";
+
+fn business_hours() -> CalendarDto {
+    CalendarDto {
+        name: BUSINESS.into(),
+        utc_offset: None,
+        hours: ["mon", "tue", "wed", "thu", "fri"]
+            .into_iter()
+            .map(|day| (day.to_string(), vec![["08:00".into(), "18:00".into()]]))
+            .collect(),
+        holidays: Vec::new(),
+    }
+}
+
 /// Adds the field-service rules, drawing from their own random stream so the rest of the
-/// instance is the one generated without them: silver's response becomes the next business
-/// day (10 open hours of a Monday–Friday 08:00–18:00 calendar); a 30-minute break starting
+/// instance is the one generated without them: a 30-minute break starting
 /// 3½ to 6 hours into each shift; one hour of overtime at a 50 % premium, a 10-hour cap per
 /// shift and a weekly cap of 8½ hours per shift in a week (so a busy week cannot run every shift
 /// to its end); a quarter of the sites with the technician who served them last; a
@@ -350,19 +355,6 @@ fn road_grid() -> RoadNetworkDto {
 /// one; trainees take 25 % longer and experts 20 % less.
 fn add_field_rules(dto: &mut ProblemDto, seed: u64) {
     let mut rng = Rng::new(seed ^ 0x5eed_f1e1d);
-    dto.calendars = vec![CalendarDto {
-        name: "business".into(),
-        utc_offset: None,
-        hours: ["mon", "tue", "wed", "thu", "fri"]
-            .into_iter()
-            .map(|day| (day.to_string(), vec![["08:00".into(), "18:00".into()]]))
-            .collect(),
-        holidays: Vec::new(),
-    }];
-    for tier in dto.sla_tiers.iter_mut().filter(|t| t.name == "silver") {
-        tier.response = "PT10H".into();
-        tier.calendar = Some("business".into());
-    }
     let ids: Vec<String> = dto.technicians.iter().map(|t| t.id.clone()).collect();
     for tech in &mut dto.technicians {
         // Lunch: 30 minutes starting 3½ to 6 hours into the shift.

@@ -75,6 +75,7 @@ pub(super) fn run(args: Args) -> Result<i32> {
         roads: args.roads,
         crews: args.crews,
     });
+    let problem = io::native::to_problem(&dto, "generated")?;
     write_atomic(&args.output, pretty(&dto)?.as_bytes())?;
     println!(
         "wrote {} ({} visits, {} technicians, {} days)",
@@ -82,6 +83,12 @@ pub(super) fn run(args: Args) -> Result<i32> {
         args.visits,
         args.technicians,
         args.days
+    );
+    let due = problem.visits.iter().filter(|v| v.due.is_some()).count();
+    let unmeetable = crate::solver::unmeetable_due_times(&problem).len();
+    println!(
+        "{unmeetable} of {due} due times no technician can meet, even driving straight there \
+         at the start of a shift"
     );
     Ok(0)
 }

@@ -114,6 +114,22 @@ pub(super) fn validate(args: ValidateArgs) -> Result<i32> {
         problem.tiers.len()
     );
     println!("independent sub-problems: {}", graph.components().len());
+    let due = problem.visits.iter().filter(|v| v.due.is_some()).count();
+    if due > 0 {
+        let unmeetable = crate::solver::unmeetable_due_times(&problem);
+        let ids: Vec<&str> = unmeetable
+            .iter()
+            .take(10)
+            .map(|&v| problem.visit(v).id.as_str())
+            .collect();
+        let more = if unmeetable.len() > 10 { ", …" } else { "" };
+        println!(
+            "due times no technician can meet: {} of {due}{}{}{more}",
+            unmeetable.len(),
+            if ids.is_empty() { "" } else { ": " },
+            ids.join(", ")
+        );
+    }
     for warning in super::warning_lines(&problem) {
         println!("{warning}");
     }

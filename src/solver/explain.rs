@@ -301,3 +301,51 @@ fn window_detail(problem: &Problem, v: VisitIdx, eligible: &[TechIdx]) -> String
 fn amount(problem: &Problem, ticks: Time) -> String {
     problem.show_duration(ticks)
 }
+
+/// The visits whose SLA due time no eligible technician can meet even driving straight there
+/// at the start of a shift (and still be home within the shift and its overtime): lateness no
+/// plan can avoid.
+pub fn unmeetable_due_times(problem: &Problem) -> Vec<VisitIdx> {
+    problem
+        .visit_indices()
+        .filter(|&v| {
+            let visit = problem.visit(v);
+            let Some(due) = visit.due else {
+                return false;
+            };
+            !problem.tech_indices().any(|t| {
+                let tech = problem.tech(t);
+                problem.is_eligible(t, v)
+                    && tech.shifts.iter().any(|s| {
+                        let arrive = s.start + problem.travel.time(tech.start, visit.loc);
+                        let ready = arrive.max(visit.release.unwrap_or(Time::MIN));
+                        let start = match visit.windows.iter().find(|w| w.end >= ready) {
+                            Some(w) => ready.max(w.start),
+                            None if visit.windows.is_empty() => ready,
+                            None => return false,
+                        };
+                        let home = start
+                            + problem.duration(t, v)
+                            + problem.travel.time(visit.loc, tech.end);
+                        start <= due && home <= s.end + tech.hours.overtime
+                    })
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A due time before anyone can get there is counted; one a technician can meet is not.
+    #[test]
+    fn due_times_no_one_can_meet_are_counted() {
+        let mut problem = crate::solver::fixture::random_solomon(2, 5, 100);
+        let shift = problem.technicians[0].shifts[0];
+        problem.visits[0].due = Some(shift.start);
+        problem.visits[1].due = Some(shift.end);
+        problem.visits[1].windows.clear();
+        assert_eq!(unmeetable_due_times(&problem), [VisitIdx(0)]);
+    }
+}

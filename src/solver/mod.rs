@@ -22,7 +22,7 @@ use crate::model::Problem;
 use crate::solution::schedule::simulate;
 use crate::solution::{Solution, SolverInfo};
 
-pub use explain::explain;
+pub use explain::{explain, unmeetable_due_times};
 
 /// Which engine solves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

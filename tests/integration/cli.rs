@@ -109,6 +109,9 @@ fn generate_is_deterministic_and_valid() {
             path.to_str().unwrap(),
         ]);
         assert!(out.status.success());
+        // It says how much lateness no plan can avoid.
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.contains("due times no technician can meet"), "{said}");
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     let valid = fieldsched(&["validate", a.to_str().unwrap()]);
@@ -117,6 +120,16 @@ fn generate_is_deterministic_and_valid() {
         "{}",
         String::from_utf8_lossy(&valid.stderr)
     );
+    let said = String::from_utf8_lossy(&valid.stdout);
+    assert!(
+        said.contains("due times no technician can meet: "),
+        "{said}"
+    );
+    // SLA clocks count in business hours: every tier names the calendar.
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&a).unwrap()).unwrap();
+    for tier in doc["sla_tiers"].as_array().unwrap() {
+        assert_eq!(tier["calendar"], "business", "{tier}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -11,18 +11,19 @@ use super::plan::Units;
 
 /// Columns of the schedule CSV.
 const COLUMNS: &str =
-    "technician,shift,position,visit,kind,site,tier,arrival,start,end,due,late,reason";
+    "technician,shift,position,visit,kind,site,tier,arrival,start,end,due,late,slack,reason";
 
 /// The schedule: one row per stop of every route (restock stops included), in route order,
 /// and a `break` row after a route's stops when it takes one; then one row per visit left out
-/// with its reason. Times are written as in plans; `late` is
-/// in minutes (calendar problems) or file units.
+/// with its reason. Times are written as in plans; `late` (past the due time) and `slack`
+/// (before it) are in minutes (calendar problems) or file units, and empty for a visit without
+/// a due time, so counting rows gives the plan's SLA figures.
 pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
     let units = Units::new(problem);
     let time = |t| plain(&units.time(t));
     let mut out = String::from(COLUMNS);
     out.push('\n');
-    let mut row = |cells: [String; 13]| {
+    let mut row = |cells: [String; 14]| {
         let cells: Vec<String> = cells.iter().map(|c| quoted(c)).collect();
         out.push_str(&cells.join(","));
         out.push('\n');
@@ -32,17 +33,24 @@ pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
         for (k, stop) in route.stops.iter().enumerate() {
             let times = [stop.time.arrival, stop.time.start, stop.time.end].map(time);
             let [arrival, start, end] = times;
-            let (visit, kind, site, tier, due, late) = match stop.stop {
+            let (visit, kind, site, tier, due, late, slack) = match stop.stop {
                 Stop::Visit(v) => {
                     let visit = problem.visit(v);
-                    let late = visit.due.map_or(0, |d| (stop.time.start - d).max(0));
+                    let amount = |d: i64| units.duration(d.max(0)).to_string();
+                    let from_due = |f: fn(i64) -> i64| {
+                        visit
+                            .due
+                            .map(|d| amount(f(stop.time.start - d)))
+                            .unwrap_or_default()
+                    };
                     (
                         visit.id.clone(),
                         visit.kind.name().to_string(),
                         problem.sites[visit.site.get()].id.clone(),
                         tier_name(problem, v),
                         visit.due.map(time).unwrap_or_default(),
-                        units.duration(late).to_string(),
+                        from_due(|late| late),
+                        from_due(|late| -late),
                     )
                 }
                 Stop::Restock => {
@@ -54,7 +62,8 @@ pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
                         depot,
                         String::new(),
                         String::new(),
-                        "0".into(),
+                        String::new(),
+                        String::new(),
                     )
                 }
             };
@@ -71,6 +80,7 @@ pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
                 end,
                 due,
                 late,
+                slack,
                 String::new(),
             ]);
         }
@@ -88,7 +98,8 @@ pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
                 from,
                 to,
                 String::new(),
-                "0".into(),
+                String::new(),
+                String::new(),
                 String::new(),
             ]);
         }
@@ -107,6 +118,7 @@ pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
             String::new(),
             String::new(),
             visit.due.map(time).unwrap_or_default(),
+            String::new(),
             String::new(),
             reason.code().to_string(),
         ]);

@@ -291,6 +291,25 @@ fn csv_and_geojson_describe_the_same_plan() {
     assert_eq!(csv_served, served);
     let first = &routes[0]["visits"][0];
     assert_eq!(rows[0][start_col], first["start"].as_str().unwrap());
+    // Counting rows per tier gives the plan's SLA figures: only rows with a due time count.
+    let col = |name: &str| header.iter().position(|&c| c == name).unwrap();
+    let (tier_col, due_col, late_col) = (col("tier"), col("due"), col("late"));
+    for (tier, figures) in doc["kpis"]["sla"].as_object().unwrap() {
+        let of_tier = || rows[..served.len()].iter().filter(|r| r[tier_col] == tier);
+        let clocked = || of_tier().filter(|r| !r[due_col].is_empty());
+        let late = clocked().filter(|r| r[late_col] != "0").count();
+        assert_eq!(late as u64, figures["late"].as_u64().unwrap(), "{tier}");
+        assert_eq!(
+            (clocked().count() - late) as u64,
+            figures["on_time"].as_u64().unwrap(),
+            "{tier}"
+        );
+        assert_eq!(
+            (of_tier().count() - clocked().count()) as u64,
+            figures["no_due_time"].as_u64().unwrap(),
+            "{tier}"
+        );
+    }
 
     // GeoJSON: a line per route from and back to the home, a point per visit and per home.
     let geo: serde_json::Value = serde_json::from_slice(&std::fs::read(&geo).unwrap()).unwrap();

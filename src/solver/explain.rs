@@ -84,11 +84,12 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                             return (
                                 Reason::NoRoom,
                                 format!(
-                                    "{} {} could serve it in shift {shift} alone, but not beside \
+                                    "{} {} could serve it in the shift {} alone, but not beside \
                                      the other visits or within the weekly working-time cap of {} \
                                      over the shifts of that week",
                                     tech.noun(),
                                     tech.id,
+                                    shift_name(problem, t, shift),
                                     amount(problem, cap)
                                 ),
                             );
@@ -97,9 +98,11 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                             return (
                                 Reason::NoRoom,
                                 format!(
-                                    "{} {} could serve it in shift {shift} alone, but not beside the other visits",
+                                    "{} {} could serve it in the shift {} alone, but not beside \
+                                     the other visits",
                                     tech.noun(),
-                                    tech.id
+                                    tech.id,
+                                    shift_name(problem, t, shift)
                                 ),
                             );
                         }
@@ -135,8 +138,9 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
             Reason::ShiftTooShort,
             format!(
                 "travel and service do not fit in any shift of the {n} eligible technicians; \
-                 the closest, {} in shift {shift}, needs {} more (overtime or a later end)",
+                 the closest, {} in the shift {}, needs {} more (overtime or a later end)",
                 problem.tech(t).id,
+                shift_name(problem, t, shift),
                 amount(problem, over)
             ),
         )
@@ -148,8 +152,9 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
             Reason::ShiftTooShort,
             format!(
                 "travel and service exceed the working-time cap of the {n} eligible \
-                 technicians; the closest, {} in shift {shift}, needs a cap {} higher",
+                 technicians; the closest, {} in the shift {}, needs a cap {} higher",
                 problem.tech(t).id,
+                shift_name(problem, t, shift),
                 amount(problem, over)
             ),
         )
@@ -286,8 +291,9 @@ fn window_detail(problem: &Problem, v: VisitIdx, eligible: &[TechIdx]) -> String
     match closest {
         Some((over, t, k)) => format!(
             "none of the {n} eligible technicians can start it within its windows; the closest, \
-             {} in shift {k}, arrives {} after the last window closes",
+             {} in the shift {}, arrives {} after the last window closes",
             problem.tech(t).id,
+            shift_name(problem, t, k),
             amount(problem, over)
         ),
         None => format!(
@@ -295,6 +301,12 @@ fn window_detail(problem: &Problem, v: VisitIdx, eligible: &[TechIdx]) -> String
              the end of the shift"
         ),
     }
+}
+
+/// A technician's shift for people: `from Mon 2026-03-02 08:00`.
+fn shift_name(problem: &Problem, t: TechIdx, k: usize) -> String {
+    let shift = problem.tech(t).shifts[k];
+    format!("from {}", problem.show_time(shift.start))
 }
 
 /// An amount of time for people: hours and minutes for calendar problems, file units otherwise.

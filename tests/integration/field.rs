@@ -171,7 +171,12 @@ fn overtime_lets_a_long_job_finish_at_a_cost() {
     let (solution, _) = solve_and_check(&problem, &quick());
     let u = &solution.unassigned[0];
     assert_eq!(u.reason.code(), "shift_too_short");
-    assert!(u.detail.contains("NEAR in shift 0, needs"), "{}", u.detail);
+    assert!(
+        u.detail
+            .contains("NEAR in the shift from Mon 2026-03-02 08:00, needs"),
+        "{}",
+        u.detail
+    );
 
     let mut v = short_shift();
     v["technicians"][0]["max_overtime"] = json!("PT2H");
@@ -450,7 +455,9 @@ fn left_out_visits_say_what_would_make_them_assignable() {
     let (reason, detail) = left_out(&v);
     assert_eq!(reason, "no_reachable_window");
     assert!(
-        detail.contains("the closest, NEAR in shift 0, arrives 13 s after"),
+        detail.contains(
+            "the closest, NEAR in the shift from Mon 2026-03-02 08:00, arrives 13 s after"
+        ),
         "{detail}"
     );
 

@@ -247,7 +247,7 @@ pub fn run(
 ) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     for file in files {
-        let problem = io::read_problem(file, read)?;
+        let problem = crate::solver::crews::with_crews(io::read_problem(file, read)?);
         let name = file
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())

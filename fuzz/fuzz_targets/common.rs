@@ -14,7 +14,9 @@ const SOLVE_UP_TO: usize = 30;
 
 /// Solves a small accepted problem with a short heuristic run; any failure is a crash.
 fn solve_if_small(problem: Result<Problem>) {
-    let Ok(problem) = problem else { return };
+    let Ok(problem) = problem.map(fieldsched::solver::crews::with_crews) else {
+        return;
+    };
     if problem.visits.len() > SOLVE_UP_TO || problem.technicians.len() > SOLVE_UP_TO {
         return;
     }

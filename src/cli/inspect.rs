@@ -38,7 +38,10 @@ pub(super) struct ValidateArgs {
 pub(super) fn check(args: CheckArgs) -> Result<i32> {
     let problem = args.input.read()?;
     let bytes = io::read_bytes(&args.plan)?;
-    let stated = plan::read(&bytes, &args.plan.display().to_string(), &problem)?;
+    let source = args.plan.display().to_string();
+    let written = plan::parse(&bytes, &source)?;
+    let problem = plan::with_plan_crews(&written, &source, &problem)?;
+    let stated = plan::resolve(&written, &source, &problem)?;
     let report = check_plan(&problem, &stated);
     let kinds = [
         ("violation", &report.violations),
@@ -76,6 +79,7 @@ pub(super) fn report(args: ReportArgs) -> Result<i32> {
     let bytes = io::read_bytes(&args.plan)?;
     let source = args.plan.display().to_string();
     let written = plan::parse(&bytes, &source)?;
+    let problem = plan::with_plan_crews(&written, &source, &problem)?;
     let stated = plan::resolve(&written, &source, &problem)?;
     let checked = check_plan(&problem, &stated);
     let mut dto = plan::to_dto(&problem, &Default::default(), &stated, &checked);

@@ -100,7 +100,7 @@ pub(super) fn run(args: Args) -> Result<i32> {
     });
     // The time limit bounds the whole command: reading comes off the search's share.
     let begun = std::time::Instant::now();
-    let problem = args.input.read()?;
+    let problem = crate::solver::crews::with_crews(args.input.read()?);
     let asked = cfg.time_limit;
     cfg.time_limit = asked.map(|t| (t - begun.elapsed().as_secs_f64()).max(MIN_SEARCH_TIME));
     if args.geojson.is_some() && !export::has_geography(&problem) {

@@ -397,6 +397,84 @@ pub fn read(bytes: &[u8], source: &str, problem: &Problem) -> Result<StatedPlan>
     resolve(&parse(bytes, source)?, source, problem)
 }
 
+/// The problem a plan's routes refer to: `problem` itself, or, when the plan names crews the
+/// problem does not have (a Kovacs `Team` plan, whose crews are formed when solving), the
+/// problem with those crews built from the members each route lists, the technicians in no
+/// crew staying alone. So a plan of any tool that lists its crews' members can be checked.
+pub fn with_plan_crews(dto: &PlanDto, source: &str, problem: &Problem) -> Result<Problem> {
+    let known: HashMap<&str, usize> = problem
+        .technicians
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let new = |r: &&RouteDto| !r.crew.is_empty() && !known.contains_key(r.technician.as_str());
+    if !dto.routes.iter().any(|r| new(&r)) {
+        return Ok(problem.clone());
+    }
+    let mut issues = Vec::new();
+    let mut crewed = vec![false; problem.technicians.len()];
+    let mut crews: Vec<crate::model::Technician> = Vec::new();
+    let mut named = std::collections::HashSet::new();
+    for (r, route) in dto.routes.iter().enumerate().filter(|(_, r)| new(r)) {
+        if !named.insert(route.technician.as_str()) {
+            continue;
+        }
+        let mut members = Vec::new();
+        for (k, id) in route.crew.iter().enumerate() {
+            let place = format!("$.routes[{r}].crew[{k}]");
+            match known.get(id.as_str()) {
+                None => issues.push(Issue::new(
+                    "E202",
+                    place,
+                    format!("unknown technician `{id}` in crew `{}`", route.technician),
+                    "list technicians of the problem as the crew's members",
+                )),
+                Some(&t) if crewed[t] => issues.push(Issue::new(
+                    "E314",
+                    place,
+                    format!("`{id}` is in two crews"),
+                    "put every technician in one crew at most",
+                )),
+                Some(&t) => {
+                    crewed[t] = true;
+                    members.push(&problem.technicians[t]);
+                }
+            }
+        }
+        if members.len() < 2 {
+            issues.push(Issue::new(
+                "E314",
+                format!("$.routes[{r}].crew"),
+                format!(
+                    "crew `{}` needs two or more known technicians",
+                    route.technician
+                ),
+                "list the crew's members",
+            ));
+            continue;
+        }
+        crews.push(problem.crew_of(route.technician.clone(), &members));
+    }
+    if !issues.is_empty() {
+        return Err(Error::invalid(source, issues));
+    }
+    let mut out = problem.clone();
+    out.technicians = crews
+        .into_iter()
+        .chain(
+            problem
+                .technicians
+                .iter()
+                .zip(&crewed)
+                .filter(|&(_, &c)| !c)
+                .map(|(t, _)| t.clone()),
+        )
+        .collect();
+    out.eligibility = crate::model::Eligibility::compute(&out.technicians, &out.visits);
+    Ok(out)
+}
+
 /// Parses a plan file without resolving its ids.
 pub fn parse(bytes: &[u8], source: &str) -> Result<PlanDto> {
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(

@@ -121,6 +121,7 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
         distance: Rate::new(1, 1),
         unassigned: bench::UNASSIGNED_COST,
         cost_scale: scale,
+        distance_per_member: false,
     };
     bench::assemble(
         name,

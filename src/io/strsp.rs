@@ -6,16 +6,17 @@
 //! 200 + (Σ d_sl)^1.5, as in the published results; capacity and the file's cost column are
 //! not used. Objective `outsourcing`: distance plus outsourcing costs.
 //!
-//! In the `Team` files a task may need several technicians; crews are formed for the day
-//! before routing ([`crate::solver::crews`]) and a crew's distance is charged once per
-//! member, as each member travels it.
+//! In the `Team` files a task may need several technicians. The reader leaves every technician
+//! alone; crews are formed when solving starts ([`crate::solver::crews::with_crews`]) and a
+//! crew's distance is charged once per member, as each member travels it
+//! (`Objective::distance_per_member`). A plan lists each crew's members, from which `check`
+//! rebuilds the crews ([`crate::io::plan::with_plan_crews`]).
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Issue, Result};
 use crate::model::{
-    Eligibility, Objective, ObjectiveKind, Problem, Rate, Requirement, Shift, Skill, SkillIdx,
-    Window,
+    Objective, ObjectiveKind, Problem, Rate, Requirement, Shift, Skill, SkillIdx, Window,
 };
 
 use super::bench::{self, BenchExtra, Node};
@@ -265,13 +266,9 @@ fn parse(file: &TextFile<'_>, crew: Crew) -> std::result::Result<Problem, Issue>
         distance: Rate::new(1, 1),
         unassigned: bench::UNASSIGNED_COST,
         cost_scale: SCALE,
+        distance_per_member: true,
     };
-    let mut problem = bench::assemble(
+    bench::assemble(
         name, depot, customers, techs, extra, objective, SCALE, false,
-    )?;
-    if problem.visits.iter().any(|v| v.crew_size > 1) {
-        problem.technicians = crate::solver::crews::form(&problem, true);
-        problem.eligibility = Eligibility::compute(&problem.technicians, &problem.visits);
-    }
-    Ok(problem)
+    )
 }

@@ -264,6 +264,7 @@ fn parse(file: &TextFile<'_>, objective: ObjectiveKind) -> std::result::Result<P
         },
         unassigned: bench::UNASSIGNED_COST,
         cost_scale: SCALE,
+        distance_per_member: false,
     };
     bench::assemble(
         name, depot, customers, techs, extra, objective, SCALE, false,

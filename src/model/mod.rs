@@ -574,6 +574,9 @@ pub struct Objective {
     pub unassigned: Cost,
     /// Cost units per displayed cost unit.
     pub cost_scale: i64,
+    /// Whether every member of a crew drives (Kovacs STRSP: a crew's distance is charged once
+    /// per member), rather than the crew sharing one vehicle.
+    pub distance_per_member: bool,
 }
 
 impl Objective {
@@ -693,6 +696,23 @@ impl Problem {
     /// Visit indices.
     pub fn visit_indices(&self) -> impl Iterator<Item = VisitIdx> + '_ {
         (0..self.visits.len() as u32).map(VisitIdx)
+    }
+
+    /// A crew `id` of `members` working as one ([`Technician::crew_of`]), its distance
+    /// charged once per member when the objective says every member drives.
+    pub fn crew_of(&self, id: String, members: &[&Technician]) -> Technician {
+        let mut crew = Technician::crew_of(id, members);
+        if self.objective.distance_per_member {
+            crew.distance_factor = members.len() as i64;
+        }
+        crew
+    }
+
+    /// Whether some visit needs several technicians together while every technician works
+    /// alone: crews have to be formed before routing ([`crate::solver::crews`]).
+    pub fn needs_crews(&self) -> bool {
+        self.visits.iter().any(|v| v.crew_size > 1)
+            && self.technicians.iter().all(|t| t.crew.is_empty())
     }
 
     /// The penalty for leaving out `v`.

@@ -1,6 +1,7 @@
 //! Crew building for problems whose visits need several technicians together and whose
 //! technicians are not yet grouped (the Kovacs STRSP `Team` files): crews are formed once,
-//! before routing, and stay together for the day.
+//! when solving starts ([`with_crews`]), and stay together for the day. A plan names each
+//! crew's members, so `check` rebuilds the crews of any plan from the problem's technicians.
 //!
 //! Visits that need a crew are taken from the largest crew they need (then the most
 //! technician-levels they count), and each is sketched into a day route: the cheapest place,
@@ -12,13 +13,23 @@
 //! that need them. A visit the technicians left cannot cover gets no crew; those still alone at
 //! the end work alone. The sketched routes only size the crews: routing is the solver's.
 
-use crate::model::{Problem, Technician, Time, Visit, VisitIdx};
+use crate::model::{Eligibility, Problem, Technician, Time, Visit, VisitIdx};
 
-/// The technicians of `problem` grouped into crews (the distance of each charged once per
-/// member when `distance_per_member`), in a fixed order: the crews in the order formed (members
-/// in their order, the first one leading), then the technicians left alone in their order.
-/// Crew `k` is named `crew{k+1}`. Every technician's first shift is taken as the day.
-pub fn form(problem: &Problem, distance_per_member: bool) -> Vec<Technician> {
+/// `problem` with its technicians grouped into crews when it [needs them](Problem::needs_crews),
+/// else as it is.
+pub fn with_crews(mut problem: Problem) -> Problem {
+    if problem.needs_crews() {
+        problem.technicians = form(&problem);
+        problem.eligibility = Eligibility::compute(&problem.technicians, &problem.visits);
+    }
+    problem
+}
+
+/// The technicians of `problem` grouped into crews ([`Problem::crew_of`]), in a fixed order:
+/// the crews in the order formed (members in their order, the first one leading), then the
+/// technicians left alone in their order. Crew `k` is named `crew{k+1}`. Every technician's
+/// first shift is taken as the day.
+pub fn form(problem: &Problem) -> Vec<Technician> {
     let mut order: Vec<VisitIdx> = problem
         .visit_indices()
         .filter(|&v| problem.visit(v).crew_size > 1)
@@ -51,10 +62,7 @@ pub fn form(problem: &Problem, distance_per_member: bool) -> Vec<Technician> {
         members.sort_unstable();
         let people: Vec<Technician> = members.iter().filter_map(|&t| alone[t].take()).collect();
         let refs: Vec<&Technician> = people.iter().collect();
-        let mut crew = Technician::crew_of(format!("crew{}", crews.len() + 1), &refs);
-        if distance_per_member {
-            crew.distance_factor = people.len() as i64;
-        }
+        let crew = problem.crew_of(format!("crew{}", crews.len() + 1), &refs);
         crews.push((crew, vec![v]));
     }
     crews
@@ -190,8 +198,9 @@ mod tests {
     /// third, which nobody can cover, gets none.
     #[test]
     fn crews_cover_the_visits_with_the_least_skill_spent() {
-        let p = problem(100);
-        let units = form(&p, true);
+        let mut p = problem(100);
+        p.objective.distance_per_member = true;
+        let units = form(&p);
         let ids: Vec<&str> = units.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["crew1", "expert", "c"]);
         let members: Vec<&str> = units[0].crew.iter().map(|m| m.id.as_str()).collect();
@@ -200,7 +209,7 @@ mod tests {
         assert!(units.iter().all(|u| !u.holds_levels(&p.visits[2])));
 
         // At the same instant the crew cannot do both: the expert and the beginner form another.
-        let units = form(&problem(0), false);
+        let units = form(&problem(0));
         let ids: Vec<&str> = units.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["crew1", "crew2"]);
         assert_eq!(units[1].distance_factor, 1);

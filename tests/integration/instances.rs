@@ -100,7 +100,7 @@ fn kovacs_team_sample_solves_and_checks() {
     let sample: Vec<_> = files(&dir).into_iter().step_by(7).collect();
     assert!(sample.len() >= 4, "{} files sampled", sample.len());
     for path in sample {
-        let problem = read(&path, ObjectiveChoice::Native);
+        let problem = fieldsched::solver::crews::with_crews(read(&path, ObjectiveChoice::Native));
         assert!(
             problem.technicians.iter().any(|t| t.size() > 1),
             "{}",
@@ -109,7 +109,53 @@ fn kovacs_team_sample_solves_and_checks() {
         let (solution, report) = solve_and_check(&problem, &quick());
         assert_eq!(report.kpis.visits_assigned + solution.unassigned.len(), 100);
         assert!(report.kpis.visits_assigned > 0, "{}", path.display());
+        // The plan names each crew's members, so it checks against the file as read (every
+        // technician alone), as a plan of another tool would.
+        let (stated, _) = fieldsched::check_solution(&problem, &solution).expect("checked");
+        let dto = fieldsched::io::plan::to_dto(&problem, &solution, &stated, &report);
+        let alone = read(&path, ObjectiveChoice::Native);
+        assert!(alone.needs_crews());
+        let rebuilt = fieldsched::io::plan::with_plan_crews(&dto, "plan", &alone).expect("crews");
+        let json = serde_json::to_vec(&dto).unwrap();
+        let reread = fieldsched::io::plan::read(&json, "plan", &rebuilt).expect("readable");
+        let again = fieldsched::check(&rebuilt, &reread);
+        assert!(again.is_feasible(), "{:?}", again.violations);
+        assert_eq!(again.kpis.cost, report.kpis.cost, "{}", path.display());
     }
+    // On the command line: solve forms the crews, check rebuilds them from the plan.
+    let dir = std::env::temp_dir().join(format!("fieldsched-team-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = files(&dir_of_team())
+        .into_iter()
+        .next()
+        .expect("a Team file");
+    let plan = dir.join("plan.json");
+    let run = |args: &[&str]| crate::helpers::fieldsched(args);
+    let solved = run(&[
+        "solve",
+        file.to_str().unwrap(),
+        "-o",
+        plan.to_str().unwrap(),
+        "--iterations",
+        "50",
+    ]);
+    assert!(
+        solved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&solved.stderr)
+    );
+    let checked = run(&["check", file.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(
+        checked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn dir_of_team() -> std::path::PathBuf {
+    shared("strsp_kovacs/tasks_Team").expect("checked above")
 }
 
 #[test]

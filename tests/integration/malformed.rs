@@ -356,8 +356,11 @@ fn malformed_strsp_inputs_get_their_codes() {
     assert_eq!(ok.visits[0].requires[0].level, 2);
     // Two technicians in domain 1, one of them at level 2: both make one crew.
     let team = TASKS.replace("100\t1\t1\t0\t0", "100\t2\t1\t0\t0");
-    let crewed = strsp::read(team.as_bytes(), "t.txt", CREW.as_bytes(), "c.txt").expect("valid");
-    assert_eq!(crewed.visits[0].crew_size, 2);
+    let alone = strsp::read(team.as_bytes(), "t.txt", CREW.as_bytes(), "c.txt").expect("valid");
+    assert_eq!(alone.visits[0].crew_size, 2);
+    // The reader leaves them alone; crews are formed when solving starts.
+    assert!(alone.needs_crews());
+    let crewed = fieldsched::solver::crews::with_crews(alone);
     assert_eq!(crewed.technicians.len(), 1);
     assert_eq!(crewed.technicians[0].size(), 2);
     let crowd = TASKS.replace("100\t1\t1\t0\t0", "100\t51\t1\t0\t0");

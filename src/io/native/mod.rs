@@ -402,6 +402,7 @@ fn build(dto: &ProblemDto, source: &str, broken: &HashSet<String>) -> Result<Pro
             "$.objective.unassigned_penalty".into(),
         ),
         cost_scale: COST_SCALE,
+        distance_per_member: false,
     };
     if !b.issues.is_empty() {
         return Err(Error::invalid(source, b.issues));

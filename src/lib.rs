@@ -13,6 +13,7 @@
 //! # Ok::<(), fieldsched::Error>(())
 //! ```
 //!
+//! A problem can also be built in code ([`model::builder::ProblemBuilder`]) rather than read.
 //! A service solves with [`solve_with`] (progress callback, [`Cancel`] token) on a worker thread
 //! and checks every plan with [`check_solution`] before answering; `examples/service.rs` does
 //! exactly that. During the day, [`replan::replan`] applies events to a problem and its current

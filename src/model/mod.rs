@@ -1,6 +1,7 @@
 //! The validated, immutable problem: dense indices, integer time, a flat travel matrix and the
 //! technician × visit eligibility table.
 
+pub mod builder;
 pub mod calendar;
 mod eligibility;
 mod travel;

@@ -1,34 +1,74 @@
-//! Random Solomon-format problems for the solver's unit tests.
+//! Random Solomon-like problems for the solver's unit tests, built in the model (no reader).
 
+use crate::model::builder::ProblemBuilder;
 use crate::model::{
-    Eligibility, Hours, ObjectiveKind, Problem, Rate, Requirement, Skill, SkillIdx, SlaTier,
-    TechIdx, TierIdx,
+    Clock, Coord, Eligibility, Hours, Objective, ObjectiveKind, Problem, Rate, Requirement, Shift,
+    Skill, SkillIdx, SlaTier, TechIdx, Technician, TierIdx, TravelMatrix, Visit, VisitKind, Window,
 };
 use crate::rng::Rng;
 
 /// A Solomon problem of `customers` random customers (windows 5–120 wide in a day of 400,
-/// demands 1–20) served by five vehicles of capacity `capacity`, with the distance objective.
+/// demands 1–20) served by five vehicles of capacity `capacity`, with the distance objective
+/// (distances truncated to a tenth, as the Solomon reader does), built with the model's
+/// builder.
 pub fn random_solomon(seed: u64, customers: usize, capacity: i64) -> Problem {
-    let mut text = format!(
-        "T\n\nVEHICLE\nNUMBER     CAPACITY\n  5         {capacity}\n\nCUSTOMER\n\
-         CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE TIME\n\n\
-         0 50 50 0 0 400 0\n",
-    );
+    const SCALE: i64 = 10;
+    let objective = Objective {
+        kind: ObjectiveKind::Distance,
+        distance: Rate::new(1, 1),
+        unassigned: 1_000_000_000_000_000,
+        cost_scale: SCALE,
+        distance_per_member: false,
+    };
+    let clock = Clock::Numeric {
+        ticks_per_unit: SCALE,
+    };
+    let mut b = ProblemBuilder::new("T", clock, objective);
+    let mut points = vec![(50, 50)];
+    let depot = b.location(Some(Coord::Plane { x: 50.0, y: 50.0 }));
+    for k in 1..=5 {
+        let mut tech = Technician::new(k.to_string(), depot, vec![Shift::new(0, 400 * SCALE)]);
+        tech.capacity = Some(capacity);
+        b.technician(tech);
+    }
     let mut rng = Rng::new(seed);
     for c in 1..=customers {
         let open = rng.range(0, 250);
         let width = rng.range(5, 120);
-        text.push_str(&format!(
-            "{c} {} {} {} {open} {} {}\n",
-            rng.range(0, 100),
-            rng.range(0, 100),
-            rng.range(1, 20),
-            open + width,
-            rng.range(0, 15)
-        ));
+        let (x, y) = (rng.range(0, 100), rng.range(0, 100));
+        let demand = rng.range(1, 20);
+        let service = rng.range(0, 15);
+        points.push((x, y));
+        let at = b.location(Some(Coord::Plane {
+            x: x as f64,
+            y: y as f64,
+        }));
+        let site = b.site(c.to_string(), at, None);
+        let mut visit = Visit::new(c.to_string(), site, VisitKind::Repair, service * SCALE);
+        visit.windows = vec![Window {
+            start: open * SCALE,
+            end: (open + width) * SCALE,
+        }];
+        visit.demand = demand;
+        b.visit(visit);
     }
-    crate::io::solomon::read(text.as_bytes(), "t.txt", ObjectiveKind::Distance)
-        .expect("a valid Solomon text")
+    // ⌊10 d⌋ exactly: the largest t with t² ≤ 100 (dx² + dy²).
+    let tenths = |(xa, ya): (i64, i64), (xb, yb): (i64, i64)| {
+        let square = 100 * ((xa - xb).pow(2) + (ya - yb).pow(2));
+        let mut t = (square as f64).sqrt() as i64;
+        while t * t > square {
+            t -= 1;
+        }
+        while (t + 1) * (t + 1) <= square {
+            t += 1;
+        }
+        t
+    };
+    let travel = TravelMatrix::from_fn(points.len(), |i, j| {
+        let d = tenths(points[i], points[j]);
+        (d, d)
+    });
+    b.build(travel).expect("a valid problem")
 }
 
 /// `problem` with an SLA tier (per-tick lateness and a breach penalty) on about half its

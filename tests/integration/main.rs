@@ -1,6 +1,7 @@
 //! Integration tests: every test that solves also runs the independent checker on the plan,
 //! through the plan file format.
 
+mod builder;
 mod cli;
 mod exact;
 mod field;

@@ -784,3 +784,114 @@ fn checker_messages_name_skills_levels_and_clock_times() {
         home.message
     );
 }
+
+/// SLA figures of a plan with known times: only visits with a due time count towards
+/// compliance; the lateness and slack figures are the ones worked out by hand; the plan file,
+/// the CLI summary and the report say the same.
+#[test]
+fn sla_figures_count_only_visits_with_a_clock() {
+    use fieldsched::model::{TechIdx, VisitIdx};
+    use fieldsched::solution::{Reason, Route, Unassigned};
+    let mut v = base();
+    v["technicians"].as_array_mut().expect("list").truncate(1);
+    v["sla_tiers"] = json!([{"name": "gold", "response": "PT1H", "penalty_per_minute": 1}]);
+    v["sites"][0]["sla"] = json!("gold");
+    let visit = |id: &str, requested: bool, window: Option<(&str, &str)>, optional: bool| {
+        let mut x = json!({"id": id, "site": "S1", "kind": "repair", "duration": "PT30M",
+                           "skills": {"hvac": 1}});
+        if requested {
+            x["requested_at"] = json!("2026-03-02T08:00:00+01:00");
+        }
+        if let Some((from, to)) = window {
+            x["windows"] = json!([{"start": format!("2026-03-02T{from}:00+01:00"),
+                                    "end": format!("2026-03-02T{to}:00+01:00")}]);
+        }
+        if optional {
+            x["optional"] = json!(true);
+            x["penalty"] = json!(5);
+        }
+        x
+    };
+    v["visits"] = json!([
+        visit("ON_TIME", true, None, false),
+        visit("NO_CLOCK", false, None, false),
+        visit("LATE", true, Some(("10:30", "10:30")), false),
+        visit("LEFT_CLOCKED", true, Some(("16:00", "16:00")), true),
+        visit("LEFT_UNCLOCKED", false, Some(("16:00", "16:00")), true),
+    ]);
+    let problem = read(&v);
+    let solution = fieldsched::Solution {
+        routes: vec![Route {
+            tech: TechIdx(0),
+            shift: 0,
+            stops: [0, 1, 2].map(|k| Stop::Visit(VisitIdx(k))).to_vec(),
+        }],
+        unassigned: [3, 4]
+            .map(|k| Unassigned {
+                visit: VisitIdx(k),
+                reason: Reason::NotWorthIt,
+                detail: String::new(),
+            })
+            .to_vec(),
+        ..fieldsched::Solution::default()
+    };
+    let (stated, report) = fieldsched::check_solution(&problem, &solution).expect("feasible");
+    let gold = &report.kpis.sla["gold"];
+    assert_eq!((gold.on_time, gold.late, gold.unassigned), (1, 1, 1));
+    assert_eq!((gold.unclocked, gold.unclocked_unassigned), (1, 1));
+    assert!((gold.compliance() - 1.0 / 3.0).abs() < 1e-12);
+    // LATE starts at 10:30, due 09:00: 90 minutes. ON_TIME's slack is its due time (09:00)
+    // less its start, which the schedule chose.
+    let slack = problem.visits[0].due.expect("a due time") - stated.routes[0].stops[0].time.start;
+    assert!((0..3600).contains(&slack), "{slack}");
+    assert_eq!(gold.worst_late(), 90 * 60);
+    assert_eq!(gold.p90_late(), 90 * 60);
+    assert_eq!(gold.mean_late(), 5400.0);
+    assert_eq!(gold.least_slack(), slack);
+    let dto = fieldsched::io::plan::to_dto(&problem, &solution, &stated, &report);
+    let tier = &dto.kpis.as_ref().expect("kpis").sla["gold"];
+    assert_eq!((tier.on_time, tier.late, tier.unassigned), (1, 1, 1));
+    assert_eq!((tier.no_due_time, tier.no_due_time_unassigned), (1, 1));
+    assert_eq!(
+        (tier.mean_late, tier.p90_late, tier.worst_late),
+        (90.0, 90.0, 90.0)
+    );
+    assert!((tier.mean_slack - slack as f64 / 60.0).abs() < 0.02);
+    // The CLI summary of the same plan file says the same.
+    let dir = std::env::temp_dir().join(format!("fieldsched-sla-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (p, plan) = (dir.join("p.json"), dir.join("plan.json"));
+    std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
+    std::fs::write(&plan, serde_json::to_vec(&dto).unwrap()).unwrap();
+    let out = crate::helpers::fieldsched(&["check", p.to_str().unwrap(), plan.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "1 on time, 1 late, 1 unassigned of 3 with a due time: compliance 33.3 %; \
+             late by 1 h 30 min on average, 90 % within 1 h 30 min, worst 1 h 30 min"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("without a due time: 1 served, 1 unassigned"),
+        "{text}"
+    );
+    let page = dir.join("r.html");
+    let out = crate::helpers::fieldsched(&[
+        "report",
+        p.to_str().unwrap(),
+        plan.to_str().unwrap(),
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(&page).unwrap();
+    for cell in [
+        "<td>33.3 %</td>",
+        "<td>1 h 30 min</td>",
+        "<td>1 served, 1 left out</td>",
+    ] {
+        assert!(html.contains(cell), "{cell} missing from the report");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,13 +1,14 @@
 //! `fieldsched check`, `report` and `validate`: look at a problem or a plan without solving.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::summary::kpi_summary;
 use super::{EXIT_INFEASIBLE, Input, ensure_writable, write_atomic};
 use crate::error::Result;
 use crate::graph::SkillGraph;
 use crate::io::{self, plan, report as html};
-use crate::solution::check::check as check_plan;
+use crate::model::Problem;
+use crate::solution::check::{Report, StatedPlan, check as check_plan};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct ReportArgs {
@@ -34,15 +35,38 @@ pub(super) struct ValidateArgs {
     input: Input,
 }
 
-/// Every violation and warning of a plan, then its KPIs; exit 0 when feasible.
-pub(super) fn check(args: CheckArgs) -> Result<i32> {
-    let problem = args.input.read()?;
-    let bytes = io::read_bytes(&args.plan)?;
-    let source = args.plan.display().to_string();
-    let written = plan::parse(&bytes, &source)?;
+/// A plan file checked against its problem (with the crews the plan lists): the problem,
+/// the plan as written, as stated, and the checker's report.
+struct Checked {
+    problem: Problem,
+    written: plan::PlanDto,
+    stated: StatedPlan,
+    report: Report,
+}
+
+fn checked(input: &Input, path: &Path) -> Result<Checked> {
+    let problem = input.read()?;
+    let source = path.display().to_string();
+    let written = plan::parse(&io::read_bytes(path)?, &source)?;
     let problem = plan::with_plan_crews(&written, &source, &problem)?;
     let stated = plan::resolve(&written, &source, &problem)?;
     let report = check_plan(&problem, &stated);
+    Ok(Checked {
+        problem,
+        written,
+        stated,
+        report,
+    })
+}
+
+/// Every violation and warning of a plan, then its KPIs; exit 0 when feasible.
+pub(super) fn check(args: CheckArgs) -> Result<i32> {
+    let Checked {
+        problem,
+        stated,
+        report,
+        ..
+    } = checked(&args.input, &args.plan)?;
     let kinds = [
         ("violation", &report.violations),
         ("warning", &report.warnings),
@@ -75,13 +99,12 @@ pub(super) fn check(args: CheckArgs) -> Result<i32> {
 /// The HTML report of a plan file, violations listed first.
 pub(super) fn report(args: ReportArgs) -> Result<i32> {
     ensure_writable([args.output.as_path()])?;
-    let problem = args.input.read()?;
-    let bytes = io::read_bytes(&args.plan)?;
-    let source = args.plan.display().to_string();
-    let written = plan::parse(&bytes, &source)?;
-    let problem = plan::with_plan_crews(&written, &source, &problem)?;
-    let stated = plan::resolve(&written, &source, &problem)?;
-    let checked = check_plan(&problem, &stated);
+    let Checked {
+        problem,
+        written,
+        stated,
+        report: checked,
+    } = checked(&args.input, &args.plan)?;
     let mut dto = plan::to_dto(&problem, &Default::default(), &stated, &checked);
     dto.solver = written.solver;
     dto.unassigned = written.unassigned;

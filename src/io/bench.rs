@@ -2,8 +2,8 @@
 
 use crate::error::Issue;
 use crate::model::{
-    Clock, Coord, Depot, Eligibility, Hours, LocIdx, Objective, Preferences, Problem, Rate, Shift,
-    Site, SiteIdx, Technician, TravelMatrix, Visit, VisitKind, Window, crew_size,
+    Clock, Coord, Depot, Eligibility, LocIdx, Objective, Preferences, Problem, Shift, Site,
+    SiteIdx, Technician, TravelMatrix, Visit, VisitKind, Window, crew_size,
 };
 
 use super::text::euclid_ticks;
@@ -37,19 +37,9 @@ pub fn split_depot(nodes: &[Node], at_end: String) -> Result<(&Node, &[Node]), I
 /// A technician at location 0 (the depot) with one shift and no skills yet.
 pub fn technician(id: String, shift: Shift, capacity: Option<i64>, fixed_cost: i64) -> Technician {
     Technician {
-        id,
-        start: LocIdx(0),
-        end: LocIdx(0),
-        levels: Vec::new(),
-        shifts: vec![shift],
-        work_rate: Rate::default(),
         fixed_cost,
         capacity,
-        tools: 0,
-        parts: Vec::new(),
-        hours: Hours::default(),
-        crew: Vec::new(),
-        distance_factor: 1,
+        ..Technician::new(id, LocIdx(0), vec![shift])
     }
 }
 

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::model::{Clock, Problem, Time};
+use super::origin;
+use crate::model::{Problem, Time};
 use crate::solution::Stop;
 use crate::solution::check::StatedPlan;
 
@@ -25,13 +26,6 @@ pub struct Past {
     routes: HashMap<(String, usize), Route>,
 }
 
-fn origin(problem: &Problem) -> DateTime<FixedOffset> {
-    match problem.clock {
-        Clock::Calendar { origin } => origin,
-        Clock::Numeric { .. } => DateTime::UNIX_EPOCH.fixed_offset(),
-    }
-}
-
 impl Past {
     /// What `plan` of `current` did before `now` (ticks of `current`), in the routes that have
     /// started work; `shift_now` maps a technician's shift to its index in the problem as it
@@ -42,7 +36,8 @@ impl Past {
         now: Time,
         shift_now: impl Fn(&str, usize) -> Option<usize>,
     ) -> Past {
-        let at = |t: Time| origin(current) + chrono::Duration::seconds(t);
+        let origin = origin(current);
+        let at = |t: Time| origin + chrono::Duration::seconds(t);
         let mut routes = HashMap::new();
         for route in &plan.routes {
             let tech = &current.tech(route.tech).id;

@@ -90,7 +90,7 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                                     tech.noun(),
                                     tech.id,
                                     shift_name(problem, t, shift),
-                                    amount(problem, cap)
+                                    problem.show_duration(cap)
                                 ),
                             );
                         }
@@ -141,7 +141,7 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                  the closest, {} in the shift {}, needs {} more (overtime or a later end)",
                 problem.tech(t).id,
                 shift_name(problem, t, shift),
-                amount(problem, over)
+                problem.show_duration(over)
             ),
         )
     } else if let Some((over, t, shift)) = closest(|x| match x {
@@ -155,7 +155,7 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                  technicians; the closest, {} in the shift {}, needs a cap {} higher",
                 problem.tech(t).id,
                 shift_name(problem, t, shift),
-                amount(problem, over)
+                problem.show_duration(over)
             ),
         )
     } else if any(|x| matches!(x, Violation::Break)) {
@@ -294,7 +294,7 @@ fn window_detail(problem: &Problem, v: VisitIdx, eligible: &[TechIdx]) -> String
              {} in the shift {}, arrives {} after the last window closes",
             problem.tech(t).id,
             shift_name(problem, t, k),
-            amount(problem, over)
+            problem.show_duration(over)
         ),
         None => format!(
             "none of the {n} eligible technicians can start it within its windows and be back by \
@@ -307,11 +307,6 @@ fn window_detail(problem: &Problem, v: VisitIdx, eligible: &[TechIdx]) -> String
 fn shift_name(problem: &Problem, t: TechIdx, k: usize) -> String {
     let shift = problem.tech(t).shifts[k];
     format!("from {}", problem.show_time(shift.start))
-}
-
-/// An amount of time for people: hours and minutes for calendar problems, file units otherwise.
-fn amount(problem: &Problem, ticks: Time) -> String {
-    problem.show_duration(ticks)
 }
 
 /// The visits whose SLA due time no eligible technician can meet even driving straight there

@@ -674,9 +674,21 @@ pub fn check_solution(
     problem: &Problem,
     solution: &Solution,
 ) -> Result<(StatedPlan, Report), Error> {
-    let stated = StatedPlan::from_solution(problem, solution)
-        .map_err(|(r, v)| Error::Internal(format!("route {r} is infeasible ({v:?})")))?;
-    let report = check(problem, &stated);
+    let stated = stated_plan(problem, solution)?;
+    let report = check_own(problem, &stated)?;
+    Ok((stated, report))
+}
+
+/// [`StatedPlan::from_solution`], a route the reference schedule rejects reported as a bug.
+pub fn stated_plan(problem: &Problem, solution: &Solution) -> Result<StatedPlan, Error> {
+    StatedPlan::from_solution(problem, solution)
+        .map_err(|(r, v)| Error::Internal(format!("route {r} is infeasible ({v:?})")))
+}
+
+/// The checker's report on a plan the library made; one that breaks a constraint is a bug,
+/// reported as an error.
+pub fn check_own(problem: &Problem, plan: &StatedPlan) -> Result<Report, Error> {
+    let report = check(problem, plan);
     if !report.is_feasible() {
         let list: Vec<String> = report
             .violations
@@ -688,5 +700,5 @@ pub fn check_solution(
             list.join("; ")
         )));
     }
-    Ok((stated, report))
+    Ok(report)
 }

@@ -66,7 +66,7 @@ impl Default for ServeConfig {
             max_time_limit: 60.0,
             max_threads: 2,
             keep_finished: 1000,
-            max_matrix: 2 << 30,
+            max_matrix: native::LARGE_MATRIX,
         }
     }
 }

@@ -75,7 +75,6 @@ pub(super) fn run(args: Args) -> Result<i32> {
         roads: args.roads,
         crews: args.crews,
     });
-    let problem = io::native::to_problem(&dto, "generated")?;
     write_atomic(&args.output, pretty(&dto)?.as_bytes())?;
     println!(
         "wrote {} ({} visits, {} technicians, {} days)",
@@ -84,6 +83,16 @@ pub(super) fn run(args: Args) -> Result<i32> {
         args.technicians,
         args.days
     );
+    // Counting needs the travel matrix; a very large instance is written without it.
+    let needed = io::native::matrix_bytes(&dto);
+    if needed > io::native::LARGE_MATRIX {
+        println!(
+            "due times no technician can meet: not counted (the travel matrix would need {} MiB)",
+            needed >> 20
+        );
+        return Ok(0);
+    }
+    let problem = io::native::to_problem(&dto, "generated")?;
     let due = problem.visits.iter().filter(|v| v.due.is_some()).count();
     let unmeetable = crate::solver::unmeetable_due_times(&problem).len();
     println!(

@@ -11,7 +11,7 @@ mod visits;
 mod warnings;
 
 pub use dto::*;
-pub use warnings::{matrix_bytes, warnings};
+pub use warnings::{LARGE_MATRIX, matrix_bytes, warnings};
 
 use std::collections::{HashMap, HashSet};
 

@@ -7,6 +7,10 @@ use crate::model::{Problem, TechIdx, Time, VisitIdx};
 
 use super::dto::ProblemDto;
 
+/// A travel matrix beyond which a problem is not built unasked (2 GiB): the server's default cap,
+/// and the largest `generate` builds to count the due times no one can meet.
+pub const LARGE_MATRIX: usize = 2 << 30;
+
 /// Bytes the travel matrix of `dto` needs at most (durations and distances, 4 bytes each, for
 /// every technician start and end and every site), before it is built.
 pub fn matrix_bytes(dto: &ProblemDto) -> usize {
@@ -21,18 +25,25 @@ pub fn matrix_bytes(dto: &ProblemDto) -> usize {
 
 /// Every warning about a native problem, in input order (paths into its file).
 pub fn warnings(problem: &Problem) -> Vec<Issue> {
+    let longest: Vec<Time> = problem
+        .tech_indices()
+        .map(|t| longest_shift(problem, t))
+        .collect();
     let mut out = Vec::new();
     for v in problem.visit_indices() {
         let path = format!("$.visits[{}]", v.get());
-        visit_warnings(problem, v, &path, &mut out);
+        visit_warnings(problem, v, &longest, &path, &mut out);
     }
     for (i, site) in problem.sites.iter().enumerate() {
-        let reachable = problem.tech_indices().any(|t| {
-            let tech = problem.tech(t);
-            let there = problem.travel.time(tech.start, site.loc);
-            let back = problem.travel.time(site.loc, tech.end);
-            longest_shift(problem, t) >= there + back
-        });
+        let reachable = problem
+            .technicians
+            .iter()
+            .zip(&longest)
+            .any(|(tech, &longest)| {
+                let there = problem.travel.time(tech.start, site.loc);
+                let back = problem.travel.time(site.loc, tech.end);
+                longest >= there + back
+            });
         if !reachable && !problem.technicians.is_empty() {
             let nearest = problem
                 .technicians
@@ -68,7 +79,14 @@ fn longest_shift(problem: &Problem, t: TechIdx) -> Time {
     longest + tech.hours.overtime
 }
 
-fn visit_warnings(problem: &Problem, v: VisitIdx, path: &str, out: &mut Vec<Issue>) {
+/// The warnings about visit `v`; `longest` is each technician's [`longest_shift`].
+fn visit_warnings(
+    problem: &Problem,
+    v: VisitIdx,
+    longest: &[Time],
+    path: &str,
+    out: &mut Vec<Issue>,
+) {
     let visit = problem.visit(v);
     let eligible: Vec<TechIdx> = problem
         .tech_indices()
@@ -103,7 +121,7 @@ fn visit_warnings(problem: &Problem, v: VisitIdx, path: &str, out: &mut Vec<Issu
     let shortest = eligible.iter().map(|&t| problem.duration(t, v)).min();
     let longest = eligible
         .iter()
-        .map(|&t| longest_shift(problem, t))
+        .map(|&t| longest[t.get()])
         .max()
         .unwrap_or(0);
     if let Some(duration) = shortest.filter(|&d| d > longest) {

@@ -317,31 +317,31 @@ struct Body {
     config: Option<SolverConfig>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Wrapped {
-    problem: Box<serde_json::value::RawValue>,
-    #[serde(default)]
-    config: Option<SolverConfig>,
-}
-
+/// The body's fields, read once and left unparsed: a bare problem when it has no `problem`.
 fn request_body(body: &[u8]) -> Result<Body, Failure> {
-    let keys: BTreeMap<String, serde::de::IgnoredAny> =
-        serde_json::from_slice(body).map_err(|e| Error::Usage(format!("request body: {e}")))?;
-    if keys.contains_key("problem") {
-        let w: Wrapped =
-            serde_json::from_slice(body).map_err(|e| Error::Usage(format!("request body: {e}")))?;
+    let usage = |e: String| Failure::from(Error::Usage(format!("request body: {e}")));
+    let mut fields: BTreeMap<String, Box<serde_json::value::RawValue>> =
+        serde_json::from_slice(body).map_err(|e| usage(e.to_string()))?;
+    let Some(problem) = fields.remove("problem") else {
+        let problem =
+            serde_json::value::RawValue::from_string(String::from_utf8_lossy(body).into_owned())
+                .map_err(|e| usage(e.to_string()))?;
         return Ok(Body {
-            problem: w.problem,
-            config: w.config,
+            problem,
+            config: None,
         });
+    };
+    let config = match fields.remove("config") {
+        Some(raw) => serde_json::from_str::<Option<SolverConfig>>(raw.get())
+            .map_err(|e| usage(format!("config: {e}")))?,
+        None => None,
+    };
+    if let Some(key) = fields.keys().next() {
+        return Err(usage(format!(
+            "unknown field `{key}`, expected `problem` or `config`"
+        )));
     }
-    let problem =
-        serde_json::from_slice(body).map_err(|e| Error::Usage(format!("request body: {e}")))?;
-    Ok(Body {
-        problem,
-        config: None,
-    })
+    Ok(Body { problem, config })
 }
 
 /// Reads the problem on the blocking pool, refusing one whose travel matrix would pass

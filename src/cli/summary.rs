@@ -63,14 +63,14 @@ pub(super) fn kpi_summary(problem: &Problem, report: &Report, dto: &PlanDto) -> 
         } else {
             format!(
                 "{} on time, {} late, {} unassigned of {} with a due time: compliance {:.1} %",
-                t.on_time,
-                t.late,
+                t.on_time(),
+                t.late(),
                 t.unassigned,
                 t.clocked(),
                 100.0 * t.compliance()
             )
         };
-        if t.late > 0 {
+        if t.late() > 0 {
             let _ = write!(
                 text,
                 "; late by {} on average, 90 % within {}, worst {}",
@@ -79,7 +79,7 @@ pub(super) fn kpi_summary(problem: &Problem, report: &Report, dto: &PlanDto) -> 
                 show(t.worst_late())
             );
         }
-        if t.on_time > 0 {
+        if t.on_time() > 0 {
             let _ = write!(
                 text,
                 "; on-time slack {} on average, least {}",

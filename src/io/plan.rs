@@ -344,8 +344,8 @@ pub fn to_dto(
                 (
                     name.clone(),
                     TierDto {
-                        on_time: t.on_time,
-                        late: t.late,
+                        on_time: t.on_time(),
+                        late: t.late(),
                         unassigned: t.unassigned,
                         compliance: t.compliance(),
                         mean_late: minutes(t.mean_late()),

@@ -140,7 +140,7 @@ fn summary(page: &mut String, problem: &Problem, report: &Report, dto: &PlanDto)
             } else {
                 "–".into()
             };
-            let class = if t.late + t.unassigned > 0 {
+            let class = if t.late() + t.unassigned > 0 {
                 " class=\"bad\""
             } else {
                 ""
@@ -152,8 +152,8 @@ fn summary(page: &mut String, problem: &Problem, report: &Report, dto: &PlanDto)
                  <td>{compliance}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
                  <td>{} served, {} left out</td></tr>",
                 escape(name),
-                t.on_time,
-                t.late,
+                t.on_time(),
+                t.late(),
                 t.unassigned,
                 show(t.mean_late().round() as Time),
                 show(t.p90_late()),

@@ -10,10 +10,6 @@ use super::cost::CostBreakdown;
 /// compliance; the tier's visits without one are counted apart.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TierKpis {
-    /// Served visits with a due time that started by it.
-    pub on_time: usize,
-    /// Served visits with a due time that started after it.
-    pub late: usize,
     /// Visits with a due time left out.
     pub unassigned: usize,
     /// Served visits without a due time (no SLA clock).
@@ -27,23 +23,33 @@ pub struct TierKpis {
 }
 
 impl TierKpis {
+    /// Served visits with a due time that started by it.
+    pub fn on_time(&self) -> usize {
+        self.slack.len()
+    }
+
+    /// Served visits with a due time that started after it.
+    pub fn late(&self) -> usize {
+        self.lateness.len() - self.slack.len()
+    }
+
     /// Visits with a due time, served or not.
     pub fn clocked(&self) -> usize {
-        self.on_time + self.late + self.unassigned
+        self.lateness.len() + self.unassigned
     }
 
     /// Share of the visits with a due time served on time (1 when the tier has none).
     pub fn compliance(&self) -> f64 {
         match self.clocked() {
             0 => 1.0,
-            all => self.on_time as f64 / all as f64,
+            all => self.on_time() as f64 / all as f64,
         }
     }
 
     /// Mean ticks late of the late visits (0 when none is late).
     pub fn mean_late(&self) -> f64 {
         let late: Time = self.lateness.iter().sum();
-        late as f64 / self.late.max(1) as f64
+        late as f64 / self.late().max(1) as f64
     }
 
     /// The 90th percentile of lateness over the served visits with a due time (nearest rank).
@@ -123,12 +129,8 @@ impl Kpis {
         };
         match visit.due {
             None => k.unclocked += 1,
-            Some(due) if start > due => {
-                k.late += 1;
-                insert_sorted(&mut k.lateness, start - due);
-            }
+            Some(due) if start > due => insert_sorted(&mut k.lateness, start - due),
             Some(due) => {
-                k.on_time += 1;
                 insert_sorted(&mut k.lateness, 0);
                 insert_sorted(&mut k.slack, due - start);
             }
@@ -168,18 +170,16 @@ mod tests {
     fn tier_figures_count_only_visits_with_a_clock() {
         let mut t = TierKpis::default();
         for slack in [10, 20, 30, 40, 50, 60, 70] {
-            t.on_time += 1;
             insert_sorted(&mut t.lateness, 0);
             insert_sorted(&mut t.slack, slack * 60);
         }
         for late in [90, 30] {
-            t.late += 1;
             insert_sorted(&mut t.lateness, late * 60);
         }
         t.unassigned = 1;
         t.unclocked = 4;
         t.unclocked_unassigned = 1;
-        assert_eq!(t.clocked(), 10);
+        assert_eq!((t.on_time(), t.late(), t.clocked()), (7, 2, 10));
         assert!((t.compliance() - 0.7).abs() < 1e-12);
         assert_eq!(t.mean_late(), 60.0 * 60.0);
         // Nine served with a clock: the 90th percentile by nearest rank is the 9th, 90 min.

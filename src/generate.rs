@@ -377,10 +377,23 @@ fn add_field_rules(dto: &mut ProblemDto, seed: u64) {
             site.last_technician = Some(rng.pick(&ids).clone());
         }
     }
+    let technicians = dto.technicians.clone();
     for visit in &mut dto.visits {
-        if rng.chance(0.1) {
+        // Preferred technicians hold what the visit needs (a preference for someone who may
+        // not do it is a warning of `validate`).
+        let able: Vec<&String> = technicians
+            .iter()
+            .filter(|t| {
+                visit.skills.iter().all(|(name, need)| match need {
+                    SkillNeedDto::Level(level) => t.skills.get(name).is_some_and(|l| l >= level),
+                    SkillNeedDto::Crew(_) => false,
+                })
+            })
+            .map(|t| &t.id)
+            .collect();
+        if rng.chance(0.1) && !able.is_empty() {
             let count = rng.range(1, 2) as usize;
-            visit.preferred_technicians = (0..count).map(|_| rng.pick(&ids).clone()).collect();
+            visit.preferred_technicians = (0..count).map(|_| (*rng.pick(&able)).clone()).collect();
             visit.preferred_technicians.dedup();
         }
         if rng.chance(0.05) {

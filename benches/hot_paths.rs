@@ -64,7 +64,7 @@ fn benches(c: &mut Criterion) {
         .iter()
         .filter_map(|s| match s {
             Stop::Visit(v) => Some(Segment::visit(&r102, longest.tech, *v)),
-            Stop::Restock => None,
+            Stop::Restock | Stop::Break => None,
         })
         .collect();
     let half = visits.len() / 2;

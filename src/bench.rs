@@ -52,6 +52,11 @@ pub struct Row {
     pub proof_gap: Option<f64>,
     /// Whether the solver proved the plan optimal.
     pub optimal: bool,
+    /// Heuristic search iterations run (over all threads).
+    pub iterations: u64,
+    /// Routes the solve priced by segments, and how many of them it priced again through the
+    /// reference schedule (see [`crate::solver::pricing_counts`]).
+    pub priced: (u64, u64),
 }
 
 /// The problem files among `paths`: files as named, and the `.txt` and `.json` files of
@@ -204,7 +209,9 @@ pub fn measure(
     config: &SolverConfig,
     bks: Option<Bks>,
 ) -> Result<Row> {
+    let before = crate::solver::pricing_counts();
     let solution = solve(problem, config)?;
+    let after = crate::solver::pricing_counts();
     let stated = StatedPlan::from_solution(problem, &solution).map_err(|(r, v)| {
         Error::Solver(format!("internal error: route {r} is infeasible ({v:?})"))
     })?;
@@ -233,6 +240,8 @@ pub fn measure(
         feasible: report.is_feasible(),
         proof_gap: solution.solver.gap,
         optimal: solution.solver.optimal,
+        iterations: solution.solver.iterations,
+        priced: (after.0 - before.0, after.1 - before.1),
     })
 }
 
@@ -273,13 +282,13 @@ pub fn run(
 /// The rows as CSV.
 pub fn csv(rows: &[Row], config: &SolverConfig, objective: ObjectiveKind) -> String {
     let mut out = String::from(
-        "instance,class,objective,seed,threads,time_limit,iterations,cost,value,technicians,distance,unassigned,bks_vehicles,bks_value,gap_percent,elapsed,feasible,proof_gap_percent,optimal\n",
+        "instance,class,objective,seed,threads,time_limit,iterations,cost,value,technicians,distance,unassigned,bks_vehicles,bks_value,gap_percent,elapsed,feasible,proof_gap_percent,optimal,search_iterations,priced_routes,exact_checks\n",
     );
     let opt = |x: Option<String>| x.unwrap_or_default();
     for r in rows {
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{:.4},{:.4},{},{:.4},{},{},{},{},{:.3},{},{},{}",
+            "{},{},{},{},{},{},{},{:.4},{:.4},{},{:.4},{},{},{},{},{:.3},{},{},{},{},{},{}",
             crate::io::export::quoted(&r.instance),
             crate::io::export::quoted(&r.class),
             objective.name(),
@@ -298,7 +307,10 @@ pub fn csv(rows: &[Row], config: &SolverConfig, objective: ObjectiveKind) -> Str
             r.elapsed,
             r.feasible,
             opt(r.proof_gap.map(|g| format!("{:.4}", 100.0 * g))),
-            r.optimal
+            r.optimal,
+            r.iterations,
+            r.priced.0,
+            r.priced.1
         );
     }
     out
@@ -311,7 +323,7 @@ pub fn summary(rows: &[Row]) -> String {
         classes.entry(r.class.as_str()).or_default().push(r);
     }
     let mut out = String::from(
-        "| class | instances | runs | feasible | all served | proved optimal | mean gap % | max gap % | mean technicians | mean BKS technicians | technicians ≤ BKS | mean s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| class | instances | runs | feasible | all served | proved optimal | mean gap % | max gap % | mean technicians | mean BKS technicians | technicians ≤ BKS | mean s | iterations/s | exact checks per 1000 priced |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let all: Vec<&Row> = rows.iter().collect();
     for (class, group) in classes.iter().map(|(c, g)| (*c, g)).chain([("all", &all)]) {
@@ -348,7 +360,7 @@ pub fn summary(rows: &[Row]) -> String {
             .count();
         let _ = writeln!(
             out,
-            "| {class} | {instances} | {} | {}/{} | {}/{} | {}/{} | {} | {} | {} | {} | {within}/{at_bks} | {:.2} |",
+            "| {class} | {instances} | {} | {}/{} | {}/{} | {}/{} | {} | {} | {} | {} | {within}/{at_bks} | {:.2} | {:.0} | {} |",
             group.len(),
             group.iter().filter(|r| r.feasible).count(),
             group.len(),
@@ -363,7 +375,16 @@ pub fn summary(rows: &[Row]) -> String {
                 .map_or("–".to_string(), |g| format!("{g:.2}")),
             mean(&techs),
             mean(&bks_techs),
-            group.iter().map(|r| r.elapsed).sum::<f64>() / n
+            group.iter().map(|r| r.elapsed).sum::<f64>() / n,
+            group.iter().map(|r| r.iterations).sum::<u64>() as f64
+                / group.iter().map(|r| r.elapsed).sum::<f64>().max(1e-9),
+            match group.iter().map(|r| r.priced.0).sum::<u64>() {
+                0 => "–".to_string(),
+                priced => format!(
+                    "{:.3}",
+                    1000.0 * group.iter().map(|r| r.priced.1).sum::<u64>() as f64 / priced as f64
+                ),
+            }
         );
     }
     out
@@ -408,6 +429,8 @@ mod tests {
             feasible: true,
             proof_gap: None,
             optimal: false,
+            iterations: 10,
+            priced: (100, 1),
         };
         let text = csv(&[row], &SolverConfig::default(), ObjectiveKind::Native);
         let line = text.lines().nth(1).expect("a row");

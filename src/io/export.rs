@@ -66,6 +66,8 @@ pub fn schedule_csv(problem: &Problem, plan: &StatedPlan) -> String {
                         String::new(),
                     )
                 }
+                // Stated plans carry the break as the route's lunch, not as a stop.
+                Stop::Break => continue,
             };
             row([
                 tech.clone(),
@@ -213,6 +215,7 @@ pub fn route_locations<'a>(
     let stops = route.stops.iter().filter_map(move |s| match s.stop {
         Stop::Visit(v) => Some(problem.visit(v).loc),
         Stop::Restock => depot,
+        Stop::Break => None,
     });
     std::iter::once(tech.start)
         .chain(stops)

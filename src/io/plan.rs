@@ -198,6 +198,9 @@ pub struct SolverDto {
     pub gap: Option<f64>,
     /// Proven optimal.
     pub optimal: bool,
+    /// Heuristic search iterations run, over all threads.
+    #[serde(default)]
+    pub iterations: u64,
 }
 
 /// Converts ticks to displayed numbers and back.
@@ -312,7 +315,7 @@ pub fn to_dto(
                 .map(|s| StopDto {
                     id: match s.stop {
                         Stop::Visit(v) => problem.visit(v).id.clone(),
-                        Stop::Restock => depot_id.clone(),
+                        Stop::Restock | Stop::Break => depot_id.clone(),
                     },
                     arrival: u.time(s.time.arrival),
                     start: u.time(s.time.start),
@@ -389,6 +392,7 @@ fn solver_dto(problem: &Problem, s: &SolverInfo) -> SolverDto {
         bound: s.bound,
         gap: s.gap,
         optimal: s.optimal,
+        iterations: s.iterations,
     }
 }
 

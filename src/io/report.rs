@@ -365,6 +365,7 @@ fn gantt(page: &mut String, problem: &Problem, plan: &StatedPlan) {
                     bar(t.start, t.end.max(t.start + 1), &class, &escape(&tip));
                 }
                 Stop::Restock => bar(t.start, t.end.max(t.start + 1), "restock", "restock"),
+                Stop::Break => {}
             }
             previous = t.end;
         }

@@ -284,6 +284,7 @@ pub fn prepare(
             let loc = match stop.stop {
                 Stop::Visit(v) => current.visit(v).loc,
                 Stop::Restock => current.depot.as_ref().map_or(at_loc, |d| d.loc),
+                Stop::Break => at_loc,
             };
             if let Stop::Visit(v) = stop.stop {
                 let id = current.visit(v).id.clone();
@@ -434,7 +435,7 @@ pub fn prepare(
                         let v = ids.get(id).filter(|_| keep)?;
                         Some(Stop::Visit(crate::model::VisitIdx(*v)))
                     }
-                    Stop::Restock => Some(Stop::Restock),
+                    other => Some(other),
                 })
                 .collect();
             Some(Route {

@@ -50,7 +50,7 @@ impl Past {
                         current.visit(v).id.clone(),
                         (at(s.time.arrival), at(s.time.start)),
                     )),
-                    Stop::Restock => None,
+                    Stop::Restock | Stop::Break => None,
                 })
                 .collect();
             let Some(shift) = shift_now(tech, route.shift).filter(|_| !started.is_empty()) else {

@@ -73,23 +73,21 @@ impl StatedPlan {
                 &summary,
                 route.stops.is_empty(),
             ));
+            let timed = route.stops.iter().zip(&times);
             routes.push(StatedRoute {
                 tech: route.tech,
                 shift: route.shift,
                 start: summary.departure,
                 end: summary.back,
-                stops: route
-                    .stops
-                    .iter()
-                    .zip(&times)
+                stops: timed
+                    .clone()
+                    .filter(|(stop, _)| **stop != Stop::Break)
                     .map(|(&stop, &time)| StatedStop { stop, time })
                     .collect(),
-                lunch: summary.lunch.map(|from| {
-                    let taken = problem.tech(route.tech).shifts[route.shift]
-                        .lunch
-                        .map_or(0, |b| b.duration);
-                    (from, from + taken)
-                }),
+                lunch: timed
+                    .filter(|(stop, _)| **stop == Stop::Break)
+                    .map(|(_, time)| (time.start, time.end))
+                    .next(),
             });
         }
         cost.unassigned = super::cost::unassigned_cost(problem, &solution.unassigned);
@@ -338,6 +336,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                     continue;
                 }
             },
+            Stop::Break => at,
         };
         let drive = p.travel.time(at, here);
         if s.time.arrival < now + drive {
@@ -466,6 +465,7 @@ fn check_route(c: &mut Checker<'_>, r: usize, route: &StatedRoute, seen: &mut [u
                 tools = u64::MAX;
                 parts = [i64::MAX / 4; MAX_PART_TYPES];
             }
+            Stop::Break => {}
         }
         now = s.time.end;
         at = here;
@@ -598,13 +598,17 @@ fn check_break(
             ),
         );
     }
-    let places = route.stops.iter().map(|s| {
-        let loc = match s.stop {
-            Stop::Visit(v) => p.visit(v).loc,
-            Stop::Restock => p.depot.as_ref().map_or(tech.end, |d| d.loc),
-        };
-        (loc, s.time.start, s.time.end)
-    });
+    let places = route
+        .stops
+        .iter()
+        .filter(|s| s.stop != Stop::Break)
+        .map(|s| {
+            let loc = match s.stop {
+                Stop::Visit(v) => p.visit(v).loc,
+                _ => p.depot.as_ref().map_or(tech.end, |d| d.loc),
+            };
+            (loc, s.time.start, s.time.end)
+        });
     let mut gap_from = (tech.start, route.start);
     let fits = places
         .chain(std::iter::once((tech.end, route.end, route.end)))

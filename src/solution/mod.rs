@@ -15,6 +15,9 @@ pub enum Stop {
     Visit(VisitIdx),
     /// Call at the depot to restock every tool and spare part.
     Restock,
+    /// The shift's break, taken where the previous stop left the technician (at home before
+    /// the first stop), once its window opens.
+    Break,
 }
 
 impl Stop {
@@ -22,7 +25,7 @@ impl Stop {
     pub fn map_visit(self, rename: impl Fn(&VisitIdx) -> VisitIdx) -> Stop {
         match self {
             Stop::Visit(v) => Stop::Visit(rename(&v)),
-            Stop::Restock => Stop::Restock,
+            other => other,
         }
     }
 }
@@ -43,7 +46,7 @@ impl Route {
     pub fn visits(&self) -> impl Iterator<Item = VisitIdx> + '_ {
         self.stops.iter().filter_map(|s| match s {
             Stop::Visit(v) => Some(*v),
-            Stop::Restock => None,
+            Stop::Restock | Stop::Break => None,
         })
     }
 }
@@ -132,6 +135,8 @@ pub struct SolverInfo {
     pub gap: Option<f64>,
     /// Whether the plan is proven optimal.
     pub optimal: bool,
+    /// Heuristic search iterations run, over all threads.
+    pub iterations: u64,
 }
 
 /// A plan: non-empty routes, unassigned visits, solver facts.

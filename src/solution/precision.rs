@@ -56,6 +56,7 @@ pub fn check(problem: &Problem, routes: &[StatedRoute]) -> Vec<Finding> {
                     Some(d) => d.loc,
                     None => continue,
                 },
+                Stop::Break => at,
             };
             now += leg(at, here);
             at = here;

@@ -2,8 +2,9 @@
 //!
 //! The technician leaves home as late as possible without delaying the return, making any
 //! visit late that was on time, or missing a window; what waiting remains is spent on site.
+//! The break is a stop of the route ([`Stop::Break`]): the planner decides where it goes.
 
-use crate::model::{Cost, Hours, LocIdx, MAX_PART_TYPES, Problem, TechIdx, Time, Visit};
+use crate::model::{Cost, Hours, LocIdx, MAX_PART_TYPES, Problem, Shift, TechIdx, Time, Visit};
 
 use super::Stop;
 
@@ -124,7 +125,12 @@ pub fn lateness(problem: &Problem, visit: &Visit, start: Time) -> (Time, Cost, C
 
 /// Simulates the route of technician `tech` in shift `shift` over `stops`.
 ///
-/// Returns the summary, and fills `times` (when given) with one entry per stop.
+/// The break is taken where the route has its [`Stop::Break`]; a route of a shift with a
+/// break must have one when the break is owed (see [`crate::model::Break::is_owed`]), and
+/// [`with_break`] places one in a route that has none.
+///
+/// Returns the summary, and fills `times` (when given) with one entry per stop (the break's
+/// included).
 pub fn simulate<I>(
     problem: &Problem,
     tech: TechIdx,
@@ -139,21 +145,8 @@ where
     let stops = stops.into_iter();
     let earliest = problem.tech(tech).shifts[shift].start;
     let first = walk(problem, tech, shift, stops.clone(), earliest, None)?;
-    let mut departure = earliest + first.delay;
+    let departure = earliest + first.delay;
     let mut summary = first.summary;
-    if problem.tech(tech).shifts[shift].lunch.is_some() && first.delay > 0 {
-        // The break may fall elsewhere when leaving later: keep the later departure only when
-        // the return and the lateness stay as they were.
-        match walk(problem, tech, shift, stops.clone(), departure, None) {
-            Ok(later)
-                if later.summary.back == summary.back
-                    && later.summary.lateness_cost == summary.lateness_cost =>
-            {
-                summary = later.summary;
-            }
-            _ => departure = earliest,
-        }
-    }
     summary.departure = departure;
     if let Some(cap) = problem.tech(tech).hours.max_working {
         if summary.working() > cap {
@@ -167,6 +160,30 @@ where
         walk(problem, tech, shift, stops, departure, Some(times))?;
     }
     Ok(summary)
+}
+
+/// `stops` with the shift's break placed where the route costs least, when the shift has a
+/// break and the stops none; else `stops` as they are (also when no place works, so that
+/// [`simulate`] says why).
+pub fn with_break(problem: &Problem, tech: TechIdx, shift: usize, stops: &[Stop]) -> Vec<Stop> {
+    if problem.tech(tech).shifts[shift].lunch.is_none() || stops.contains(&Stop::Break) {
+        return stops.to_vec();
+    }
+    let cost = |stops: &[Stop]| {
+        simulate(problem, tech, shift, stops.iter().copied(), None)
+            .ok()
+            .map(|s| super::cost::route_cost(problem, tech, &s, stops.is_empty()).total())
+    };
+    let mut best = (cost(stops), stops.to_vec());
+    for at in 0..=stops.len() {
+        let mut broken = stops.to_vec();
+        broken.insert(at, Stop::Break);
+        let c = cost(&broken);
+        if c.is_some() && best.0.is_none_or(|b| c < Some(b)) {
+            best = (c, broken);
+        }
+    }
+    best.1
 }
 
 struct Walk {
@@ -194,8 +211,6 @@ fn walk(
     let mut summary = Summary::default();
     let mut waited = 0;
     let mut delay = Time::MAX;
-    // A break not owed when the shift starts after its window.
-    let mut pending = shift.lunch.filter(|b| departure <= b.end);
     let mut served = false;
     for (k, stop) in stops.enumerate() {
         let (loc, duration) = match stop {
@@ -212,76 +227,64 @@ fn walk(
                     .ok_or(Violation::NoDepot { stop: k })?;
                 (depot.loc, 0)
             }
+            Stop::Break => match shift.lunch {
+                Some(b) if summary.lunch.is_none() => (at, b.duration),
+                _ => return Err(Violation::Break),
+            },
         };
-        let drive = problem.travel.time(at, loc);
-        let mut arrival = now + drive;
-        let (mut start, mut latest) = opening(problem, stop, arrival, k)?;
-        // The break, if owed and not taken: in the wait before this service when it fits
-        // there; else now when its window is open or this service would end after it; else
-        // later.
-        let mut on_site = 0;
-        if let Some(b) = pending {
-            let in_wait = arrival.max(b.start);
-            let taken = if in_wait <= b.end && in_wait + b.duration <= start {
-                on_site = b.duration;
-                Some(in_wait)
-            } else if now >= b.start {
-                // Before driving, where the technician is.
-                arrival = now + b.duration + drive;
-                (start, latest) = opening(problem, stop, arrival, k)?;
-                Some(now)
-            } else if start + duration > b.end {
-                // On arrival, waiting for the window to open if need be.
-                on_site = b.duration;
-                (start, latest) = opening(problem, stop, in_wait + b.duration, k)?;
-                Some(in_wait)
-            } else {
-                None
-            };
-            if let Some(from) = taken {
-                if from > b.end {
-                    return Err(Violation::Break);
+        // The break is taken where the technician is.
+        let (drive, distance) = match stop {
+            Stop::Break => (0, 0),
+            _ => (
+                problem.travel.time(at, loc),
+                problem.travel.distance(at, loc),
+            ),
+        };
+        let arrival = now + drive;
+        let (start, latest) = opening(problem, shift, stop, arrival, k)?;
+        waited += start - arrival;
+        match stop {
+            Stop::Visit(v) => {
+                let visit = problem.visit(v);
+                let (late, penalty, breach) = lateness(problem, visit, start);
+                let slack = match visit.due {
+                    _ if late > 0 => 0,
+                    Some(due) => latest.min(due) - start,
+                    None => latest - start,
+                };
+                delay = delay.min(waited.saturating_add(slack));
+                summary.late_ticks += late;
+                summary.late_visits += u32::from(late > 0);
+                summary.lateness_cost = summary.lateness_cost.saturating_add(penalty);
+                summary.breach_cost = summary.breach_cost.saturating_add(breach);
+                summary.preference_cost += visit.preferences.preference_cost(t);
+                summary.change_cost += visit.preferences.change_cost(t);
+                load += visit.demand;
+                if tech.capacity.is_some_and(|c| load > c) {
+                    return Err(Violation::Capacity { stop: k });
                 }
-                summary.lunch = Some(from);
-                pending = None;
-            }
-        }
-        waited += start - arrival - on_site;
-        if let Stop::Visit(v) = stop {
-            let visit = problem.visit(v);
-            let (late, penalty, breach) = lateness(problem, visit, start);
-            let slack = match visit.due {
-                _ if late > 0 => 0,
-                Some(due) => latest.min(due) - start,
-                None => latest - start,
-            };
-            delay = delay.min(waited.saturating_add(slack));
-            summary.late_ticks += late;
-            summary.late_visits += u32::from(late > 0);
-            summary.lateness_cost = summary.lateness_cost.saturating_add(penalty);
-            summary.breach_cost = summary.breach_cost.saturating_add(breach);
-            summary.preference_cost += visit.preferences.preference_cost(t);
-            summary.change_cost += visit.preferences.change_cost(t);
-            load += visit.demand;
-            if tech.capacity.is_some_and(|c| load > c) {
-                return Err(Violation::Capacity { stop: k });
-            }
-            if visit.tools & !tools != 0 {
-                return Err(Violation::Tools { stop: k });
-            }
-            for (have, need) in parts.iter_mut().zip(&visit.parts) {
-                *have -= need;
-                if *have < 0 {
-                    return Err(Violation::Parts { stop: k });
+                if visit.tools & !tools != 0 {
+                    return Err(Violation::Tools { stop: k });
                 }
+                for (have, need) in parts.iter_mut().zip(&visit.parts) {
+                    *have -= need;
+                    if *have < 0 {
+                        return Err(Violation::Parts { stop: k });
+                    }
+                }
+                served = true;
             }
-            served = true;
-        } else {
-            tools = u64::MAX;
-            parts = [i64::MAX / 4; MAX_PART_TYPES];
+            Stop::Restock => {
+                tools = u64::MAX;
+                parts = [i64::MAX / 4; MAX_PART_TYPES];
+            }
+            Stop::Break => {
+                delay = delay.min(waited.saturating_add(latest - start));
+                summary.lunch = Some(start);
+            }
         }
         summary.travel += drive;
-        summary.distance += problem.travel.distance(at, loc);
+        summary.distance += distance;
         if let Some(times) = times.as_deref_mut() {
             times.push(StopTime {
                 arrival,
@@ -292,13 +295,10 @@ fn walk(
         now = start + duration;
         at = loc;
     }
-    // Still owed when service ran past the window's opening: taken after the last stop.
-    if let Some(b) = pending.filter(|b| served && b.is_owed(departure, now)) {
-        if now > b.end {
+    if let Some(b) = shift.lunch {
+        if summary.lunch.is_none() && served && b.is_owed(departure, now) {
             return Err(Violation::Break);
         }
-        summary.lunch = Some(now);
-        now += b.duration;
     }
     let home = problem.travel.time(at, tech.end);
     summary.travel += home;
@@ -317,15 +317,25 @@ fn walk(
 }
 
 /// The start of service at `stop` for a technician ready at `ready` (after its release, in the
-/// first window still open), and the latest start of that window.
+/// first window still open; the break once its window opens), and the latest start of that
+/// window.
 fn opening(
     problem: &Problem,
+    shift: Shift,
     stop: Stop,
     ready: Time,
     k: usize,
 ) -> Result<(Time, Time), Violation> {
-    let Stop::Visit(v) = stop else {
-        return Ok((ready, Time::MAX));
+    let v = match stop {
+        Stop::Visit(v) => v,
+        Stop::Restock => return Ok((ready, Time::MAX)),
+        Stop::Break => {
+            let b = shift.lunch.ok_or(Violation::Break)?;
+            return match ready.max(b.start) {
+                start if start <= b.end => Ok((start, b.end)),
+                _ => Err(Violation::Break),
+            };
+        }
     };
     let visit = problem.visit(v);
     let ready = visit.release.map_or(ready, |r| r.max(ready));

@@ -4,7 +4,7 @@
 use crate::model::{
     Problem, Requirement, Shift, TechIdx, Technician, Time, Visit, VisitIdx, level_in,
 };
-use crate::solution::schedule::{Violation, simulate};
+use crate::solution::schedule::{Violation, simulate, with_break};
 use crate::solution::{Reason, Stop};
 
 /// The reason visit `v` cannot be placed, and a sentence for people.
@@ -74,6 +74,7 @@ pub fn explain(problem: &Problem, v: VisitIdx) -> (Reason, String) {
                     continue;
                 }
                 let tech = problem.tech(t);
+                let stops = with_break(problem, t, shift, stops);
                 match simulate(problem, t, shift, stops.iter().copied(), None) {
                     Ok(route) => match tech.hours.max_weekly {
                         Some(cap) if route.working() > cap => {

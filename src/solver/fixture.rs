@@ -139,3 +139,18 @@ pub fn with_field_rules(mut problem: Problem, seed: u64) -> Problem {
     problem.eligibility = Eligibility::compute(&problem.technicians, &problem.visits);
     problem
 }
+
+/// `problem` with a break in every technician's shift: 10–40 long, starting in a window of
+/// width 0–100 that opens at 80–200 (times 10 ticks, as [`random_solomon`] scales them).
+pub fn with_breaks(mut problem: Problem, seed: u64) -> Problem {
+    let mut rng = Rng::new(seed ^ 0x1a2c);
+    for tech in &mut problem.technicians {
+        let start = rng.range(80, 200) * 10;
+        tech.shifts[0].lunch = Some(crate::model::Break {
+            start,
+            end: start + rng.range(0, 100) * 10,
+            duration: rng.range(10, 40) * 10,
+        });
+    }
+    problem
+}

@@ -29,7 +29,8 @@ use crate::rng::Rng;
 
 use crate::solution::Stop;
 
-use super::construct::{Price, Slot, price, set_visits};
+use super::price::{Price, count_checked, price};
+use super::route::{Slot, set_visits, with_lunch};
 
 /// Nearest visits tried as new neighbours of a visit.
 const GRANULAR: usize = 20;
@@ -108,6 +109,7 @@ impl<'r> Piece<'r> {
                 cost: 0,
                 exact: true,
                 working: 0,
+                lunch: None,
             });
         }
         let foreign_tail = match source == self.slot {
@@ -182,7 +184,9 @@ fn improving(
     let change: Change = pieces.iter().map(|p| (p.slot, p.build(routes))).collect();
     for ((s, visits), price) in change.iter().zip(prices.iter().flatten()) {
         if !price.exact {
-            let stops = visits.iter().map(|&v| Stop::Visit(v));
+            count_checked();
+            let stops: Vec<Stop> = visits.iter().map(|&v| Stop::Visit(v)).collect();
+            let stops = with_lunch(&stops, price.lunch);
             new += slots[*s].simulated_cost(problem, stops)? - price.cost;
             if new >= old {
                 return None;
@@ -352,8 +356,9 @@ mod tests {
     use super::*;
     use crate::solution::check::{StatedPlan, check};
     use crate::solution::{Solution, cost};
-    use crate::solver::construct::{empty_slots, regret_insertion, routes, slots_cost};
     use crate::solver::fixture::{random_solomon, with_sla};
+    use crate::solver::insert::regret_insertion;
+    use crate::solver::route::{empty_slots, routes, slots_cost};
 
     fn served(slots: &[Slot]) -> Vec<VisitIdx> {
         let mut visits: Vec<VisitIdx> = slots.iter().flat_map(|s| s.stops_visits()).collect();

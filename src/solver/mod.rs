@@ -1,13 +1,15 @@
 //! Solving: configuration, the engines, and the choice between them.
 
 mod components;
-mod construct;
 pub mod crews;
 pub mod exact;
 mod explain;
 #[cfg(test)]
 mod fixture;
+mod insert;
 mod local;
+mod price;
+mod route;
 mod search;
 pub mod segment;
 
@@ -23,6 +25,7 @@ use crate::solution::schedule::simulate;
 use crate::solution::{Solution, SolverInfo};
 
 pub use explain::{explain, unmeetable_due_times};
+pub use price::counts as pricing_counts;
 
 /// Which engine solves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -251,13 +254,13 @@ fn run(
             .map(|t| started + Duration::from_secs_f64(t * share))
             .or(deadline);
         let (mut slots, pending) = match start {
-            Some(routes) => construct::slots_from(problem, routes),
+            Some(routes) => route::slots_from(problem, routes),
             None => (
-                construct::empty_slots(problem),
+                route::empty_slots(problem),
                 problem.visit_indices().collect(),
             ),
         };
-        let left = construct::regret_insertion(problem, &mut slots, pending, deadline);
+        let left = insert::regret_insertion(problem, &mut slots, pending, deadline);
         let plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
         let phases = phases(problem, started, iterations, deadline);
         let report = |plan: &search::Plan| progress(&describe(problem, plan, started));
@@ -265,14 +268,18 @@ fn run(
             report: &report,
             cancel,
         };
-        let best = search::search(problem, plan, config.seed, config.threads, &phases, watch);
+        let (best, iterations) =
+            search::search(problem, plan, config.seed, config.threads, &phases, watch);
         let mut slots = best.slots;
         // What is still left out gets its reason (and one more chance to fit).
-        let unassigned = construct::regret_insertion(problem, &mut slots, best.left, deadline);
+        let unassigned = insert::regret_insertion(problem, &mut slots, best.left, deadline);
         let mut start = Solution {
-            routes: construct::routes(&slots),
+            routes: route::routes(&slots),
             unassigned,
-            solver: SolverInfo::default(),
+            solver: SolverInfo {
+                iterations,
+                ..SolverInfo::default()
+            },
         };
         if !parts.is_empty() {
             start = components::refine(&parts, config, start, finish_by, cancel)?;
@@ -286,7 +293,7 @@ fn run(
                 ..config.clone()
             };
             // While HiGHS runs: its gap and incumbent, beside the warm start's other figures.
-            let (slots, _) = construct::slots_from(problem, &start.routes);
+            let (slots, _) = route::slots_from(problem, &start.routes);
             let left = start.unassigned.iter().map(|u| u.visit).collect();
             let base = describe(problem, &search::Plan::new(problem, slots, left), started);
             let report = |gap: Option<f64>, cost: f64| {
@@ -302,7 +309,7 @@ fn run(
             Ok(Solution {
                 solver: SolverInfo {
                     name: "heuristic".into(),
-                    ..SolverInfo::default()
+                    ..start.solver
                 },
                 ..start
             })
@@ -317,7 +324,7 @@ fn run(
 
 /// The progress a plan under search stands for.
 fn describe(problem: &Problem, plan: &search::Plan, started: Instant) -> Progress {
-    let routes = construct::routes(&plan.slots);
+    let routes = route::routes(&plan.slots);
     let late = routes
         .iter()
         .filter_map(|r| simulate(problem, r.tech, r.shift, r.stops.iter().copied(), None).ok())

@@ -35,10 +35,9 @@ use crate::solution::cost::leave_out_cost;
 use crate::solution::schedule::simulate;
 
 use super::Cancel;
-use super::construct::{
-    self, Shifts, Slot, insert_cheapest, regret_insert, remove_visits, routing_cost, slots_cost,
-};
-use super::local;
+use super::insert::{Shifts, insert_cheapest, regret_insert};
+use super::route::{self, Slot, remove_visits, routing_cost, slots_cost};
+use super::{local, price};
 
 /// Nearest other visits kept per visit for string removal.
 const NEIGHBOURS: usize = 40;
@@ -197,6 +196,8 @@ struct Island {
     weights: Vec<u64>,
     /// When the island last reported progress; `None` for islands that do not report.
     reported: Option<Instant>,
+    /// Iterations run.
+    iterations: u64,
 }
 
 impl Island {
@@ -207,7 +208,8 @@ impl Island {
 }
 
 /// Improves `start` through `phases` in turn, each until its limits, over `islands` independent
-/// searches seeded from `seed`, watched by `watch`.
+/// searches seeded from `seed`, watched by `watch`; returns the best plan and the iterations
+/// run over all islands.
 pub fn search(
     problem: &Problem,
     start: Plan,
@@ -215,12 +217,12 @@ pub fn search(
     islands: usize,
     phases: &[(Phase, Limits)],
     watch: Watch<'_>,
-) -> Plan {
+) -> (Plan, u64) {
     let spent = |limits: &Limits| {
         limits.iterations == 0 || limits.deadline.is_some_and(|d| Instant::now() >= d)
     };
     if problem.visits.is_empty() || phases.iter().all(|(_, limits)| spent(limits)) {
-        return start;
+        return (start, 0);
     }
     let neighbours = local::neighbours(problem, NEIGHBOURS);
     let near_shifts: Option<Vec<Vec<usize>>> = (start.slots.len() > GRANULAR_SLOTS).then(|| {
@@ -232,17 +234,22 @@ pub fn search(
             .collect()
     });
     let near = (neighbours.as_slice(), near_shifts.as_deref());
-    phases.iter().fold(start, |plan, &(phase, limits)| {
-        let context = Context::new(problem, near, &plan, limits, phase, watch);
-        search_phase(&context, plan, seed, islands)
-    })
+    let searched = phases
+        .iter()
+        .fold((start, 0), |(plan, iterations), &(phase, limits)| {
+            let context = Context::new(problem, near, &plan, limits, phase, watch);
+            let (plan, more) = search_phase(&context, plan, seed, islands);
+            (plan, iterations + more)
+        });
+    price::flush();
+    searched
 }
 
 /// One phase of [`search`].
-fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usize) -> Plan {
+fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usize) -> (Plan, u64) {
     let (problem, limits) = (context.problem, context.limits);
     if limits.iterations == 0 {
-        return start;
+        return (start, 0);
     }
     if local::improve(
         problem,
@@ -262,6 +269,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
             rng: Rng::new(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             weights: vec![1; problem.visits.len()],
             reported: (k == 0).then_some(started),
+            iterations: 0,
         })
         .collect();
     let mut done = 0;
@@ -286,11 +294,13 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
             }
         }
     }
-    islands
+    let iterations = islands.iter().map(|i| i.iterations).sum();
+    let best = islands
         .into_iter()
         .map(|i| i.best)
         .min_by_key(|p| p.cost)
-        .unwrap_or(start)
+        .unwrap_or(start);
+    (best, iterations)
 }
 
 impl Island {
@@ -303,6 +313,7 @@ impl Island {
                 (context.watch.report)(&self.best);
                 self.reported = Some(Instant::now());
             }
+            self.iterations += 1;
             let temperature = context.temperature(done + k, started);
             let fleet = context.phase == Phase::Fleet;
             if fleet && self.current.left.is_empty() {
@@ -485,7 +496,7 @@ fn empty_shortest_route(problem: &Problem, plan: &mut Plan, rng: &mut Rng) {
 /// penalties would keep it accepting worse plans to the end. (Smaller problems keep the routing
 /// cost, which measured better on the bundled instances.)
 fn travel_cost(problem: &Problem, slots: &[Slot]) -> Cost {
-    construct::routes(slots)
+    route::routes(slots)
         .iter()
         .filter_map(|r| {
             let summary = simulate(problem, r.tech, r.shift, r.stops.iter().copied(), None).ok()?;
@@ -585,8 +596,8 @@ mod tests {
 
     /// Searches `problem` briefly and returns the tracked plan with the checker's total cost of it.
     fn searched(problem: &Problem, seed: u64, islands: usize) -> (Plan, Cost) {
-        let mut slots = construct::empty_slots(problem);
-        let left = construct::regret_insertion(
+        let mut slots = route::empty_slots(problem);
+        let left = crate::solver::insert::regret_insertion(
             problem,
             &mut slots,
             problem.visit_indices().collect(),
@@ -602,11 +613,11 @@ mod tests {
             cancel: &Cancel::new(),
         };
         let phases = [(Phase::Fleet, limits), (Phase::Cost, limits)];
-        let best = search(problem, start, seed, islands, &phases, watch);
+        let (best, _) = search(problem, start, seed, islands, &phases, watch);
         let mut stated = StatedPlan::from_solution(
             problem,
             &crate::Solution {
-                routes: construct::routes(&best.slots),
+                routes: route::routes(&best.slots),
                 ..crate::Solution::default()
             },
         )

@@ -7,6 +7,9 @@
 //! segments is O(1), so a route's prefixes and suffixes answer "what does this route cost
 //! with this visit inserted here?" without walking the route again.
 //!
+//! A break joins as a stop of its own where the segment before it ends (no travel), so a
+//! route's prefixes and suffixes with and without its break price every place it could go.
+//!
 //! Segments describe *simple* visits: at most one window, no tools or spare parts. Routes with
 //! anything else are walked by the reference schedule
 //! ([`crate::solution::schedule::simulate`]), which is also the oracle these are tested against.
@@ -15,7 +18,7 @@
 //! shorten how long the technician may put off leaving), which moves are filtered by before
 //! the reference schedule prices them.
 
-use crate::model::{Cost, Hours, LocIdx, Problem, TechIdx, Time, VisitIdx};
+use crate::model::{Break, Cost, Hours, LocIdx, Problem, TechIdx, Time, VisitIdx};
 use crate::solution::schedule::Summary;
 
 /// Far enough to stand for "unbounded" while sums of a few of them cannot overflow.
@@ -86,8 +89,27 @@ impl Segment {
     }
 
     /// This segment followed by `next`.
+    #[inline]
     pub fn then(&self, problem: &Problem, next: &Segment) -> Segment {
-        let travel = problem.travel.time(self.last, next.first);
+        let (a, b) = (self.last, next.first);
+        self.join(
+            next,
+            problem.travel.time(a, b),
+            problem.travel.distance(a, b),
+        )
+    }
+
+    /// This segment followed by the break `lunch`, taken where the segment ends.
+    #[inline]
+    pub fn then_break(&self, lunch: Break) -> Segment {
+        let at = Segment {
+            duration: lunch.duration,
+            ..Segment::point(self.last, lunch.start, lunch.end)
+        };
+        self.join(&at, 0, 0)
+    }
+
+    fn join(&self, next: &Segment, travel: Time, distance: i64) -> Segment {
         let delta = self.duration - self.warp + travel;
         let wait = (next.earliest - delta - self.latest).max(0);
         let warp = (self.earliest + delta - next.latest).max(0);
@@ -96,9 +118,7 @@ impl Segment {
             warp: self.warp + next.warp + warp,
             earliest: (next.earliest - delta).max(self.earliest) - wait,
             latest: (next.latest - delta).min(self.latest) + warp,
-            distance: self.distance
-                + next.distance
-                + problem.travel.distance(self.last, next.first),
+            distance: self.distance + next.distance + distance,
             travel: self.travel + next.travel + travel,
             load: self.load + next.load,
             preference: self.preference + next.preference,

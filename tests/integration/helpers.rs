@@ -124,6 +124,7 @@ pub fn assert_feasible_in_double_precision(
             let here = match s.stop {
                 Stop::Visit(v) => problem.visits[v.get()].loc,
                 Stop::Restock => problem.depot.as_ref().expect("a depot").loc,
+                Stop::Break => at,
             };
             now += dist(at, here);
             at = here;

@@ -577,7 +577,7 @@ pub fn solve(
             .iter()
             .filter_map(|s| match s {
                 Stop::Visit(v) => Some(v.get() + 1),
-                Stop::Restock => None,
+                Stop::Restock | Stop::Break => None,
             })
             .collect();
         master.add(&arcs, nodes);

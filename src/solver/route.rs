@@ -1,0 +1,575 @@
+//! The routes under search: one slot per technician shift with its stops, where its break
+//! goes, its cost, and the concatenation segments through which [`super::price`] prices a
+//! change to it in O(1).
+//!
+//! The break is a timing decision of the slot, not a stop the moves carry: whenever the stops
+//! change, the slot puts its break where the route costs least (or leaves it out when it is
+//! not owed), by segments in O(n), or through the reference schedule for routes with SLA due
+//! times, whose segment cost is a lower bound.
+
+use crate::model::{Break, Cost, Problem, TechIdx, Time, VisitIdx};
+use crate::solution::schedule::{lateness, simulate};
+use crate::solution::{Route, Stop};
+
+use super::segment::{self, Segment};
+
+/// The cost and working time of a route by the reference schedule, or `None` when infeasible.
+pub(super) fn simulated(
+    problem: &Problem,
+    tech: TechIdx,
+    shift: usize,
+    stops: impl Iterator<Item = Stop> + Clone,
+) -> Option<(Cost, Time)> {
+    let summary = simulate(problem, tech, shift, stops, None).ok()?;
+    let cost = crate::solution::cost::route_cost(problem, tech, &summary, false).total();
+    Some((cost, summary.working()))
+}
+
+/// `stops` with [`Stop::Break`] after the first `lunch` of them.
+pub(super) fn with_lunch(
+    stops: &[Stop],
+    lunch: Option<usize>,
+) -> impl Iterator<Item = Stop> + Clone + '_ {
+    let (before, after) = stops.split_at(lunch.unwrap_or(stops.len()));
+    let pause = lunch.map(|_| Stop::Break);
+    before
+        .iter()
+        .copied()
+        .chain(pause)
+        .chain(after.iter().copied())
+}
+
+/// Prefix and suffix segments of a route of simple visits: `prefix[k]` runs from the start
+/// location through the first `k` stops, `suffix[k]` from stop `k` to the end location, and
+/// `tail[k]` over stops `k..` alone (for pieces that end in another technician's route); all
+/// three without the break, and again with it in [`Broken`] when the route takes one.
+/// Routes with SLA due times also keep the lateness of their break-free earliest schedule and
+/// where the due visits are.
+#[derive(Clone)]
+pub(super) struct Segments {
+    pub(super) prefix: Vec<Segment>,
+    pub(super) suffix: Vec<Segment>,
+    pub(super) tail: Vec<Segment>,
+    /// The same with the route's break, when it takes one.
+    pub(super) broken: Option<Broken>,
+    /// `late[k]`: lateness cost of the first `k` stops, each started as early as possible
+    /// without a break (empty when no stop has a due time).
+    late: Vec<Cost>,
+    /// `dues[k]`: stops with a due time among the first `k` (empty when none has).
+    dues: Vec<u32>,
+    /// Whether a stop's duration or cost depends on the technician.
+    pub(super) personal: bool,
+}
+
+/// The segments of a route that takes its break after its first `at` stops: `prefix[k - at]`
+/// runs from the start through stop `k - 1` (for `k >= at`); `suffix[k]` and `tail[k]` start
+/// at stop `k` (for `k < at`).
+#[derive(Clone)]
+pub(super) struct Broken {
+    pub(super) at: usize,
+    pub(super) prefix: Vec<Segment>,
+    pub(super) suffix: Vec<Segment>,
+    pub(super) tail: Vec<Segment>,
+}
+
+impl Segments {
+    /// The end location of the shift: the suffix after the last stop.
+    pub(super) fn end(&self) -> &Segment {
+        &self.suffix[self.suffix.len() - 1]
+    }
+
+    /// When the first `k` stops are done, each started as early as possible without a break
+    /// (the start of the shift for `k == 0`).
+    pub(super) fn end_of_prefix(&self, k: usize) -> Time {
+        self.prefix[k].earliest + self.prefix[k].duration
+    }
+
+    /// Arrival at stop `k` in the earliest schedule without a break.
+    pub(super) fn arrival(&self, problem: &Problem, k: usize) -> Time {
+        self.end_of_prefix(k) + problem.travel.time(self.prefix[k].last, self.tail[k].first)
+    }
+
+    pub(super) fn late_before(&self, k: usize) -> Cost {
+        self.late.get(k).copied().unwrap_or(0)
+    }
+
+    pub(super) fn late_from(&self, k: usize) -> Cost {
+        self.late.last().map_or(0, |all| all - self.late[k])
+    }
+
+    pub(super) fn due_before(&self, k: usize) -> bool {
+        self.dues.get(k).is_some_and(|&d| d > 0)
+    }
+
+    pub(super) fn due_from(&self, k: usize) -> bool {
+        self.dues.last().is_some_and(|&all| all > self.dues[k])
+    }
+
+    /// Whether a stop has a due time.
+    fn has_dues(&self) -> bool {
+        !self.dues.is_empty()
+    }
+
+    /// The break-free segments of `alone` (one per stop) between `start` and `end`.
+    fn new(problem: &Problem, start: Segment, end: Segment, alone: &[Segment]) -> Self {
+        let mut prefix = Vec::with_capacity(alone.len() + 1);
+        prefix.push(start);
+        for seg in alone {
+            let last = prefix[prefix.len() - 1];
+            prefix.push(last.then(problem, seg));
+        }
+        let mut suffix = vec![end; alone.len() + 1];
+        let mut tail = alone.to_vec();
+        for k in (0..alone.len()).rev() {
+            suffix[k] = alone[k].then(problem, &suffix[k + 1]);
+            if k + 1 < alone.len() {
+                tail[k] = alone[k].then(problem, &tail[k + 1]);
+            }
+        }
+        Segments {
+            prefix,
+            suffix,
+            tail,
+            broken: None,
+            late: Vec::new(),
+            dues: Vec::new(),
+            personal: false,
+        }
+    }
+
+    /// The whole route with the break after its first `at` stops.
+    fn route_with_break(&self, problem: &Problem, lunch: Break, at: usize) -> Segment {
+        self.prefix[at]
+            .then_break(lunch)
+            .then(problem, &self.suffix[at])
+    }
+
+    /// Fills [`Broken`] for a break after the first `at` of `alone`.
+    fn break_after(&mut self, problem: &Problem, lunch: Break, at: usize, alone: &[Segment]) {
+        let mut prefix = Vec::with_capacity(alone.len() + 1 - at);
+        prefix.push(self.prefix[at].then_break(lunch));
+        for seg in &alone[at..] {
+            let last = prefix[prefix.len() - 1];
+            prefix.push(last.then(problem, seg));
+        }
+        let mut suffix = vec![*self.end(); at];
+        let mut tail = vec![*self.end(); at];
+        for k in (0..at).rev() {
+            if k + 1 == at {
+                let alone_then = alone[k].then_break(lunch);
+                suffix[k] = alone_then.then(problem, &self.suffix[at]);
+                tail[k] = match alone.get(at) {
+                    Some(_) => alone_then.then(problem, &self.tail[at]),
+                    None => alone_then,
+                };
+            } else {
+                suffix[k] = alone[k].then(problem, &suffix[k + 1]);
+                tail[k] = alone[k].then(problem, &tail[k + 1]);
+            }
+        }
+        self.broken = Some(Broken {
+            at,
+            prefix,
+            suffix,
+            tail,
+        });
+    }
+
+    /// Fills `late` and `dues` when a stop has a due time.
+    fn note_dues(&mut self, problem: &Problem, tech: TechIdx, visits: &[VisitIdx]) {
+        if visits.iter().all(|&v| problem.visit(v).due.is_none()) {
+            return;
+        }
+        self.late.push(0);
+        self.dues.push(0);
+        for (k, &v) in visits.iter().enumerate() {
+            let visit = problem.visit(v);
+            let start = self.end_of_prefix(k + 1) - problem.duration(tech, v);
+            let late = lateness(problem, visit, start).1;
+            self.late.push(self.late[k].saturating_add(late));
+            self.dues
+                .push(self.dues[k] + u32::from(visit.due.is_some()));
+        }
+    }
+}
+
+/// A technician's calendar week under a weekly working-time cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct CappedWeek {
+    tech: TechIdx,
+    week: i32,
+    cap: Time,
+}
+
+/// The cost a slot whose stops cannot be driven carries.
+pub(super) const INFEASIBLE: Cost = Cost::MAX / 4;
+
+/// A technician shift being filled.
+#[derive(Clone)]
+pub struct Slot {
+    pub(super) tech: TechIdx,
+    pub(super) shift: usize,
+    /// Visits and restock stops, in order; the break is kept apart, in `lunch`.
+    pub(super) stops: Vec<Stop>,
+    /// Where the break goes: after the first `lunch` stops (`None`: no break).
+    pub(super) lunch: Option<usize>,
+    pub(super) cost: Cost,
+    /// Working time of the route (departure to return).
+    pub(super) working: Time,
+    /// Most working time the route may take: what the technician's weekly cap leaves after
+    /// the other routes of the week ([`Time::MAX`] when uncapped).
+    pub(super) budget: Time,
+    /// Present when every stop is a simple visit.
+    pub(super) segments: Option<Segments>,
+}
+
+impl Slot {
+    /// The cost of this technician shift driving `stops` (with its break where they have one),
+    /// by the reference schedule, or `None` when infeasible or over the budget.
+    pub(super) fn simulated_cost(
+        &self,
+        problem: &Problem,
+        stops: impl Iterator<Item = Stop> + Clone,
+    ) -> Option<Cost> {
+        simulated(problem, self.tech, self.shift, stops)
+            .filter(|&(_, working)| working <= self.budget)
+            .map(|(cost, _)| cost)
+    }
+
+    fn new(problem: &Problem, tech: TechIdx, shift: usize) -> Self {
+        let mut slot = Slot {
+            tech,
+            shift,
+            stops: Vec::new(),
+            lunch: None,
+            cost: 0,
+            working: 0,
+            budget: problem.tech(tech).hours.max_weekly.unwrap_or(Time::MAX),
+            segments: None,
+        };
+        slot.refresh(problem);
+        slot
+    }
+
+    /// The break of the slot's shift, if it has one.
+    pub(super) fn shift_break(&self, problem: &Problem) -> Option<Break> {
+        problem.tech(self.tech).shifts[self.shift].lunch
+    }
+
+    /// The capped week the slot's route counts in, if its technician's week is capped.
+    pub(super) fn capped_week(&self, problem: &Problem) -> Option<CappedWeek> {
+        let tech = problem.tech(self.tech);
+        tech.hours.max_weekly.map(|cap| CappedWeek {
+            tech: self.tech,
+            week: tech.shifts[self.shift].week,
+            cap,
+        })
+    }
+
+    /// The stops of the slot, in order, without the break.
+    pub fn stops(&self) -> &[Stop] {
+        &self.stops
+    }
+
+    /// The visits of the slot, in order.
+    pub fn stops_visits(&self) -> Vec<VisitIdx> {
+        self.stops
+            .iter()
+            .filter_map(|s| match s {
+                Stop::Visit(v) => Some(*v),
+                Stop::Restock | Stop::Break => None,
+            })
+            .collect()
+    }
+
+    /// Recomputes the segments, the place of the break and the cost after the stops changed.
+    pub(super) fn refresh(&mut self, problem: &Problem) {
+        let visits: Option<Vec<VisitIdx>> = self
+            .stops
+            .iter()
+            .map(|s| match s {
+                Stop::Visit(v) if segment::is_simple(problem, *v) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        let priced = match visits {
+            Some(visits) => self.refresh_segments(problem, &visits),
+            None => {
+                self.segments = None;
+                self.place_break_by_schedule(problem)
+            }
+        };
+        (self.cost, self.working) = match priced {
+            Some((cost, working)) if working <= self.budget => (cost, working),
+            _ => (INFEASIBLE, 0),
+        };
+    }
+
+    /// Builds the segments of a route of simple `visits`, puts the break where it costs least
+    /// and returns the cost and working time.
+    fn refresh_segments(&mut self, problem: &Problem, visits: &[VisitIdx]) -> Option<(Cost, Time)> {
+        let (start, end) = segment::ends(problem, self.tech, self.shift);
+        let alone: Vec<Segment> = visits
+            .iter()
+            .map(|&v| Segment::visit(problem, self.tech, v))
+            .collect();
+        let mut cache = Segments::new(problem, start, end, &alone);
+        cache.personal = visits.iter().any(|&v| problem.is_personal(v));
+        cache.note_dues(problem, self.tech, visits);
+        let (tech, shift, budget) = (self.tech, self.shift, self.budget);
+        let cost_of = |route: &Segment| {
+            (route.duration <= budget)
+                .then(|| segment::route_cost(problem, tech, shift, route))
+                .flatten()
+        };
+        // Candidates: no break (when none is owed), else after each stop, as (segment cost,
+        // place).
+        let whole = cache.prefix[0].then(problem, &cache.suffix[0]);
+        let mut options: Vec<(Cost, Option<usize>)> = Vec::new();
+        let lunch = self.shift_break(problem);
+        if lunch.is_none_or(|b| visits.is_empty() || !owed(&cache.prefix[visits.len()], b)) {
+            options.extend(cost_of(&whole).map(|c| (c, None)));
+        }
+        if let Some(b) = lunch.filter(|_| !visits.is_empty()) {
+            for at in 0..=visits.len() {
+                options.extend(
+                    cost_of(&cache.route_with_break(problem, b, at)).map(|c| (c, Some(at))),
+                );
+            }
+        }
+        options.sort_unstable();
+        let chosen = if cache.has_dues() {
+            // Segment costs leave lateness out: the reference schedule prices the places in
+            // order of their segment cost until no later one can beat the best.
+            let floor = cache.late_before(visits.len());
+            let mut best: Option<(Cost, Time, Option<usize>)> = None;
+            for &(bound, at) in &options {
+                if best.is_some_and(|(c, _, _)| bound.saturating_add(floor) >= c) {
+                    break;
+                }
+                let found = simulated(problem, tech, shift, with_lunch(&self.stops, at))
+                    .filter(|&(_, w)| w <= budget);
+                if let Some((c, w)) = found {
+                    if best.is_none_or(|(b, _, _)| c < b) {
+                        best = Some((c, w, at));
+                    }
+                }
+            }
+            best
+        } else {
+            options.first().map(|&(c, at)| {
+                let route = match (lunch, at) {
+                    (Some(b), Some(at)) => cache.route_with_break(problem, b, at),
+                    _ => whole,
+                };
+                (c, route.duration, at)
+            })
+        };
+        self.lunch = chosen.and_then(|(_, _, at)| at);
+        if let (Some(b), Some(at)) = (lunch, self.lunch) {
+            cache.break_after(problem, b, at, &alone);
+        }
+        self.segments = Some(cache);
+        match chosen {
+            _ if visits.is_empty() => Some((0, 0)),
+            chosen => chosen.map(|(c, w, _)| (c, w)),
+        }
+    }
+
+    /// Puts the break of a route of stops segments do not describe where the reference
+    /// schedule says it costs least; returns the cost and working time.
+    fn place_break_by_schedule(&mut self, problem: &Problem) -> Option<(Cost, Time)> {
+        let (tech, shift, budget) = (self.tech, self.shift, self.budget);
+        let price = |at| {
+            simulated(problem, tech, shift, with_lunch(&self.stops, at))
+                .filter(|&(_, w)| w <= budget)
+        };
+        let mut best = price(None).map(|(c, w)| (c, w, None));
+        if self.shift_break(problem).is_some() {
+            for at in 0..=self.stops.len() {
+                if let Some((c, w)) = price(Some(at)) {
+                    if best.is_none_or(|(b, _, _)| c < b) {
+                        best = Some((c, w, Some(at)));
+                    }
+                }
+            }
+        }
+        self.lunch = best.and_then(|(_, _, at)| at);
+        best.map(|(c, w, _)| (c, w))
+    }
+}
+
+/// Whether a route whose visits end with `served` (from its start) owes its break: service
+/// ends after the break's window opens, each started as early as possible.
+pub(super) fn owed(served: &Segment, lunch: Break) -> bool {
+    served.earliest + served.duration > lunch.start
+}
+
+/// Sets the working-time budgets of the slots in the capped week of slot `s` (if any) after
+/// its route changed; returns the slots whose budget it set (`s` alone when uncapped).
+///
+/// The slots of a technician's week are contiguous: [`empty_slots`] makes a technician's slots
+/// in the order of its shifts, which are sorted by start.
+pub(super) fn rebudget(problem: &Problem, slots: &mut [Slot], s: usize) -> std::ops::Range<usize> {
+    let Some(week) = slots[s].capped_week(problem) else {
+        return s..s + 1;
+    };
+    let same = |x: &Slot| x.capped_week(problem) == Some(week);
+    let lo = slots[..s]
+        .iter()
+        .rposition(|x| !same(x))
+        .map_or(0, |k| k + 1);
+    let hi = slots[s..]
+        .iter()
+        .position(|x| !same(x))
+        .map_or(slots.len(), |k| s + k);
+    let total: Time = slots[lo..hi].iter().map(|x| x.working).sum();
+    for x in &mut slots[lo..hi] {
+        x.budget = week.cap - (total - x.working);
+    }
+    lo..hi
+}
+
+/// One empty slot per technician shift.
+pub fn empty_slots(problem: &Problem) -> Vec<Slot> {
+    problem
+        .tech_shifts()
+        .map(|(tech, shift)| Slot::new(problem, tech, shift))
+        .collect()
+}
+
+/// Slots holding `routes` (a route the schedule rejects is left out; each keeps its stops and
+/// gets its break where it costs least), and the visits in none of the kept routes.
+pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Vec<Slot>, Vec<VisitIdx>) {
+    let mut slots = empty_slots(problem);
+    let mut placed = vec![false; problem.visits.len()];
+    for route in routes {
+        let Some(s) = slots
+            .iter()
+            .position(|s| s.tech == route.tech && s.shift == route.shift)
+        else {
+            continue;
+        };
+        // Segments leave eligibility to their callers: a route from outside is checked here.
+        if !route.visits().all(|v| problem.is_eligible(route.tech, v)) {
+            continue;
+        }
+        let slot = &mut slots[s];
+        slot.stops = route
+            .stops
+            .iter()
+            .copied()
+            .filter(|&s| s != Stop::Break)
+            .collect();
+        slot.refresh(problem);
+        if slot.cost == INFEASIBLE {
+            slot.stops.clear();
+            slot.refresh(problem);
+            continue;
+        }
+        rebudget(problem, &mut slots, s);
+        for v in route.visits() {
+            placed[v.get()] = true;
+        }
+    }
+    let rest = problem
+        .visit_indices()
+        .filter(|v| !placed[v.get()])
+        .collect();
+    (slots, rest)
+}
+
+/// The non-empty routes of the slots, each with its break.
+pub fn routes(slots: &[Slot]) -> Vec<Route> {
+    slots
+        .iter()
+        .filter(|s| !s.stops.is_empty())
+        .map(|s| Route {
+            tech: s.tech,
+            shift: s.shift,
+            stops: with_lunch(&s.stops, s.lunch).collect(),
+        })
+        .collect()
+}
+
+/// Takes `visits` out of slot `s` (each with a restock stop right before it) and refreshes the
+/// cost once.
+pub fn remove_visits(problem: &Problem, slots: &mut [Slot], s: usize, visits: &[VisitIdx]) {
+    let slot = &mut slots[s];
+    let mut keep = vec![true; slot.stops.len()];
+    for (k, stop) in slot.stops.iter().enumerate() {
+        if matches!(stop, Stop::Visit(v) if visits.contains(v)) {
+            keep[k] = false;
+            if k > 0 && slot.stops[k - 1] == Stop::Restock {
+                keep[k - 1] = false;
+            }
+        }
+    }
+    let mut flags = keep.into_iter();
+    slot.stops.retain(|_| flags.next().unwrap_or(true));
+    slot.refresh(problem);
+    rebudget(problem, slots, s);
+}
+
+/// Replaces the stops of slot `s` by `visits` (no restocks) and refreshes the cost.
+pub(super) fn set_visits(problem: &Problem, slots: &mut [Slot], s: usize, visits: &[VisitIdx]) {
+    let slot = &mut slots[s];
+    slot.stops.clear();
+    slot.stops.extend(visits.iter().map(|&v| Stop::Visit(v)));
+    slot.refresh(problem);
+    rebudget(problem, slots, s);
+}
+
+/// Total cost of the slots.
+pub fn slots_cost(slots: &[Slot]) -> Cost {
+    slots.iter().map(|s| s.cost).sum()
+}
+
+/// Cost of the slots without the technicians' fixed costs: what routing decides.
+pub fn routing_cost(problem: &Problem, slots: &[Slot]) -> Cost {
+    slots
+        .iter()
+        .filter(|s| !s.stops.is_empty())
+        .map(|s| s.cost - problem.tech(s.tech).fixed_cost)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+    use crate::solver::fixture::{random_solomon, with_breaks, with_sla};
+
+    /// A slot's tracked lateness is the reference schedule's (routes without a break), and
+    /// never more than it with one.
+    #[test]
+    fn slots_track_the_reference_lateness() {
+        let mut rng = Rng::new(9);
+        for (problem, broken) in [
+            (with_sla(random_solomon(3, 14, 80), 3), false),
+            (with_breaks(with_sla(random_solomon(3, 14, 80), 3), 3), true),
+        ] {
+            let mut slots = [Slot::new(&problem, TechIdx(0), 0)];
+            let mut late = 0;
+            for _ in 0..3000 {
+                let mut visits: Vec<VisitIdx> = problem.visit_indices().collect();
+                rng.shuffle(&mut visits);
+                visits.truncate(rng.range(0, 6) as usize);
+                set_visits(&problem, &mut slots, 0, &visits);
+                let slot = &slots[0];
+                let stops = with_lunch(&slot.stops, slot.lunch);
+                let summary = simulate(&problem, slot.tech, 0, stops, None);
+                let (Ok(summary), Some(cache)) = (summary, &slot.segments) else {
+                    continue;
+                };
+                let tracked = cache.late_before(slot.stops.len());
+                match broken {
+                    false => assert_eq!(tracked, summary.lateness_cost),
+                    true => assert!(tracked <= summary.lateness_cost),
+                }
+                late += usize::from(summary.lateness_cost > 0);
+            }
+            assert!(late > 50, "too few late routes drawn: {late}");
+        }
+    }
+}

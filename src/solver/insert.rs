@@ -20,6 +20,8 @@ struct Placement {
     delta: Cost,
     position: usize,
     restock: bool,
+    /// Whether `delta` is exact (else a lower bound, see [`bound_placement`]).
+    settled: bool,
 }
 
 fn needs_restock(problem: &Problem, v: VisitIdx) -> bool {
@@ -67,6 +69,7 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
                         delta,
                         position,
                         restock,
+                        settled: true,
                     });
                 }
             }
@@ -79,47 +82,107 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
 /// when SLA due times are involved, the reference schedule prices the positions whose lower
 /// bound could still beat the best cost found, cheapest bound first.
 fn best_segment_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placement> {
-    let placement = |delta, position| Placement {
-        delta,
-        position,
-        restock: false,
-    };
-    let better = |delta: Cost, position: usize, best: Option<Placement>| {
-        best.is_none_or(|b| (delta, position) < (b.delta, b.position))
-    };
-    let mut best: Option<Placement> = None;
-    let mut bounded: Vec<(Cost, usize, Option<usize>)> = Vec::new();
-    for position in 0..=slot.stops.len() {
-        let Some(price) = price(problem, slot, position, std::iter::once(v), slot, position) else {
-            continue;
-        };
-        let delta = price.cost - slot.cost;
-        match price.exact {
-            true if better(delta, position, best) => best = Some(placement(delta, position)),
-            true => {}
-            false => bounded.push((delta, position, price.lunch)),
-        }
-    }
-    bounded.sort_unstable();
-    for (bound, position, lunch) in bounded {
-        if !better(bound, position, best) {
+    let priced = segment_placements(problem, slot, v, Cost::MAX);
+    let mut best = priced.exact;
+    for (bound, position, lunch) in priced.bounded {
+        if best.is_some_and(|b| (bound, position) >= (b.delta, b.position)) {
             break;
         }
-        count_checked();
-        let mut stops = slot.stops.clone();
-        stops.insert(position, Stop::Visit(v));
-        if let Some(cost) = slot.simulated_cost(problem, with_lunch(&stops, lunch)) {
-            let delta = cost - slot.cost;
-            if better(delta, position, best) {
-                best = Some(placement(delta, position));
-            }
+        let found = checked(problem, slot, v, position, lunch);
+        if found.is_some_and(|f| best.is_none_or(|b| (f.delta, position) < (b.delta, b.position))) {
+            best = found;
         }
     }
     best
 }
 
+/// [`best_placement`], or a lower bound of it (not `settled`) when only the reference schedule
+/// could tell it.
+fn bound_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placement> {
+    if slot.segments.is_none() || !segment::is_simple(problem, v) {
+        return best_placement(problem, slot, v);
+    }
+    if !problem.is_eligible(slot.tech, v) {
+        return None;
+    }
+    let priced = segment_placements(problem, slot, v, Cost::MAX);
+    match (priced.exact, priced.bounded.first()) {
+        (exact, None) => exact,
+        (Some(exact), Some(&(bound, _, _))) if exact.delta <= bound => Some(exact),
+        (_, Some(&(bound, position, _))) => Some(Placement {
+            delta: bound,
+            position,
+            restock: false,
+            settled: false,
+        }),
+    }
+}
+
+/// The placements of a visit in one slot as segments price them: the cheapest of those they
+/// price exactly, and lower bounds of those only the reference schedule prices, as (bound of
+/// the delta, position, place of the break), cheapest first.
+struct Priced {
+    exact: Option<Placement>,
+    bounded: Vec<(Cost, usize, Option<usize>)>,
+}
+
+/// [`Priced`] placements of simple visit `v` in `slot` (of simple visits) that add less than
+/// `limit`.
+fn segment_placements(problem: &Problem, slot: &Slot, v: VisitIdx, limit: Cost) -> Priced {
+    let mut priced = Priced {
+        exact: None,
+        bounded: Vec::new(),
+    };
+    for position in 0..=slot.stops.len() {
+        let least = priced.exact.map_or(limit, |b| b.delta.min(limit));
+        let one = std::iter::once(v);
+        let limit = slot.cost.saturating_add(least);
+        let Some(price) = price(problem, slot, position, one, slot, position, limit) else {
+            continue;
+        };
+        let delta = price.cost - slot.cost;
+        match price.exact {
+            true => {
+                priced.exact = Some(Placement {
+                    delta,
+                    position,
+                    restock: false,
+                    settled: true,
+                })
+            }
+            false => priced.bounded.push((delta, position, price.lunch)),
+        }
+    }
+    priced.bounded.sort_unstable();
+    priced
+}
+
+/// Placement of `v` in `slot` at `position` with the break after `lunch` stops, priced by the
+/// reference schedule.
+fn checked(
+    problem: &Problem,
+    slot: &Slot,
+    v: VisitIdx,
+    position: usize,
+    lunch: Option<usize>,
+) -> Option<Placement> {
+    count_checked();
+    let mut stops = slot.stops.clone();
+    stops.insert(position, Stop::Visit(v));
+    let cost = slot.simulated_cost(problem, with_lunch(&stops, lunch))?;
+    Some(Placement {
+        delta: cost - slot.cost,
+        position,
+        restock: false,
+        settled: true,
+    })
+}
+
 /// The cheapest feasible placement of `v` in the slots `candidates` (only the routes already in
 /// use unless `open_routes`) as (delta, slot, placement), ties to the lower slot.
+///
+/// Placements only the reference schedule prices are priced last, over all slots at once,
+/// and only while their bound beats the cheapest placement found.
 fn cheapest(
     problem: &Problem,
     slots: &[Slot],
@@ -127,11 +190,41 @@ fn cheapest(
     open_routes: bool,
     candidates: impl IntoIterator<Item = usize>,
 ) -> Option<(Cost, usize, Placement)> {
-    candidates
-        .into_iter()
-        .filter(|&s| open_routes || !slots[s].stops.is_empty())
-        .filter_map(|s| best_placement(problem, &slots[s], v).map(|p| (p.delta, s, p)))
-        .min_by_key(|&(delta, s, _)| (delta, s))
+    let mut best: Option<(Cost, usize, Placement)> = None;
+    let offer = |best: &mut Option<(Cost, usize, Placement)>, s: usize, p: Placement| {
+        if best.is_none_or(|(d, b, q)| (p.delta, s, p.position) < (d, b, q.position)) {
+            *best = Some((p.delta, s, p));
+        }
+    };
+    let mut bounded: Vec<(Cost, usize, usize, Option<usize>)> = Vec::new();
+    for s in candidates {
+        let slot = &slots[s];
+        if (!open_routes && slot.stops.is_empty()) || !problem.is_eligible(slot.tech, v) {
+            continue;
+        }
+        if slot.segments.is_none() || !segment::is_simple(problem, v) {
+            if let Some(p) = best_placement(problem, slot, v) {
+                offer(&mut best, s, p);
+            }
+            continue;
+        }
+        let limit = best.map_or(Cost::MAX, |(d, _, _)| d);
+        let priced = segment_placements(problem, slot, v, limit);
+        if let Some(p) = priced.exact {
+            offer(&mut best, s, p);
+        }
+        bounded.extend(priced.bounded.into_iter().map(|(b, p, l)| (b, s, p, l)));
+    }
+    bounded.sort_unstable();
+    for (bound, s, position, lunch) in bounded {
+        if best.is_some_and(|(d, b, q)| (bound, s, position) >= (d, b, q.position)) {
+            break;
+        }
+        if let Some(p) = checked(problem, &slots[s], v, position, lunch) {
+            offer(&mut best, s, p);
+        }
+    }
+    best
 }
 
 /// Inserts `v` at its cheapest feasible place over all slots, or the slots `within` if given
@@ -256,6 +349,20 @@ impl Row {
         self.slots.as_ref().map_or(k, |slots| slots[k])
     }
 
+    /// Prices through `settle` the placements among the two cheapest that only have a lower
+    /// bound, until both are exact.
+    fn settle(&mut self, settle: impl Fn(usize) -> Option<Placement>) {
+        while let Some(s) = self
+            .best
+            .iter()
+            .flatten()
+            .map(|&(_, s)| s)
+            .find(|&s| self.get(s).is_some_and(|p| !p.settled))
+        {
+            self.update(s, || settle(s));
+        }
+    }
+
     /// Finds the two cheapest placements from scratch.
     fn rank(&mut self) {
         self.best = [None; 2];
@@ -371,8 +478,14 @@ pub fn regret_insert(
     deadline: Option<Instant>,
     within: Option<&[usize]>,
 ) -> Vec<(VisitIdx, bool)> {
-    let place = |slot: &Slot, v: VisitIdx| {
-        (open_routes || !slot.stops.is_empty())
+    let open = |slot: &Slot| open_routes || !slot.stops.is_empty();
+    let place = |slot: &Slot, v| {
+        open(slot)
+            .then(|| bound_placement(problem, slot, v))
+            .flatten()
+    };
+    let settled = |slot: &Slot, v| {
+        open(slot)
             .then(|| best_placement(problem, slot, v))
             .flatten()
     };
@@ -400,6 +513,7 @@ pub fn regret_insert(
                 // None of its nearest technicians takes it any more: look at every slot.
                 table[i] = Row::full(slots.len(), |s| place(&slots[s], v));
             }
+            table[i].settle(|s| settled(&slots[s], v));
             let [first, second] = table[i].best;
             let Some((best, _)) = first else {
                 pending.swap_remove(i);

@@ -100,7 +100,13 @@ impl<'r> Piece<'r> {
 
     /// The cost of the rebuilt route (or a lower bound, see [`price`]), or `None` when it is
     /// infeasible or not allowed.
-    fn price(&self, problem: &Problem, slots: &[Slot], routes: &[Vec<VisitIdx>]) -> Option<Price> {
+    fn price(
+        &self,
+        problem: &Problem,
+        slots: &[Slot],
+        routes: &[Vec<VisitIdx>],
+        limit: Cost,
+    ) -> Option<Price> {
         let own = &slots[self.slot];
         let (source, from) = self.tail;
         let tail_len = routes[source].len() - from;
@@ -132,6 +138,7 @@ impl<'r> Piece<'r> {
             self.mid_visits(),
             &slots[source],
             from,
+            limit,
         )
     }
 
@@ -161,7 +168,7 @@ fn improving(
     let mut prices = [None; 2];
     let mut new: Cost = 0;
     for (piece, price) in pieces.iter().zip(&mut prices) {
-        let p = piece.price(problem, slots, routes)?;
+        let p = piece.price(problem, slots, routes, old - new)?;
         new += p.cost;
         if new >= old {
             return None;

@@ -11,9 +11,10 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::{Cost, Problem, Time, VisitIdx};
+use crate::solution::Stop;
 use crate::solution::schedule::lateness;
 
-use super::route::{Slot, owed};
+use super::route::{Family, Slot, least_late, owed};
 use super::segment::{self, Segment};
 
 /// What a route costs by its segments: the exact cost when none of its visits has an SLA due
@@ -74,16 +75,123 @@ fn join(problem: &Problem, a: Segment, b: Option<Segment>) -> Segment {
     b.map_or(a, |b| a.then(problem, &b))
 }
 
+/// A route rebuilt from pieces: the first `keep` stops of `own`, `count` new visits, then the
+/// stops of `source` from `from` on.
+struct Pieces<'a> {
+    own: &'a Slot,
+    source: &'a Slot,
+    keep: usize,
+    count: usize,
+    from: usize,
+    /// Whether the tail must be summarised again for `own`'s technician.
+    refold: bool,
+}
+
+impl Pieces<'_> {
+    fn same(&self) -> bool {
+        std::ptr::eq(self.own, self.source)
+    }
+
+    fn tail_len(&self) -> usize {
+        self.source.stops.len() - self.from
+    }
+
+    /// The tail in `family` of the source, as `own`'s technician does it, without a break.
+    fn tail(&self, problem: &Problem, family: &Family, on_time: bool) -> Option<Segment> {
+        match self.tail_len() {
+            0 => None,
+            _ if self.refold => self.source.stops[self.from..]
+                .iter()
+                .filter_map(|s| match s {
+                    Stop::Visit(v) => Some(Segment::visit_by(problem, self.own.tech, *v, on_time)),
+                    _ => None,
+                })
+                .reduce(|r, seg| r.then(problem, &seg)),
+            _ => Some(family.tail[self.from]),
+        }
+    }
+
+    /// The cheapest of the places the break can take in the rebuilt route (none, when it is
+    /// not owed), by the segments of `mine` (own's) and `theirs` (the source's), as (cost,
+    /// working time, place); `None` also when the route without a break, which no break
+    /// makes cheaper or feasible, costs `limit` or more.
+    fn cheapest(
+        &self,
+        problem: &Problem,
+        (mine, theirs): (&Family, &Family),
+        middle: Option<Segment>,
+        tail: Option<Segment>,
+        limit: Cost,
+    ) -> Option<(Cost, Time, Option<usize>)> {
+        let (own, keep, count, from) = (self.own, self.keep, self.count, self.from);
+        let head = mine.prefix[keep];
+        let left = join(problem, head, middle);
+        let body = join(problem, left, tail);
+        let end = mine.end();
+        let priced = |route: Segment, at: Option<usize>| {
+            (route.duration <= own.budget)
+                .then(|| segment::route_cost(problem, own.tech, own.shift, &route))
+                .flatten()
+                .map(|c| (c, route.duration, at))
+        };
+        let served = keep + count + self.tail_len() > 0;
+        let free = priced(body.then(problem, end), None).filter(|&(c, _, _)| c < limit)?;
+        let Some(lunch) = own.shift_break(problem).filter(|_| served) else {
+            return Some(free);
+        };
+        let mut best = (!owed(&body, lunch)).then_some(free);
+        let mut offer = |route: Segment, at: Option<usize>| {
+            if let Some(found) = priced(route, at) {
+                if best.is_none_or(|(b, _, _)| found.0 < b) {
+                    best = Some(found);
+                }
+            }
+        };
+        // Right after the kept stops, and right before the tail.
+        let after_head = join(problem, head.then_break(lunch), middle);
+        offer(
+            join(problem, after_head, tail).then(problem, end),
+            Some(keep),
+        );
+        if count > 0 {
+            let before_tail = join(problem, left.then_break(lunch), tail);
+            offer(before_tail.then(problem, end), Some(keep + count));
+        }
+        // Where it was among the kept stops.
+        if let Some(b) = mine.broken.as_ref().filter(|b| b.at < keep) {
+            let kept = join(problem, b.prefix[keep - b.at], middle);
+            offer(join(problem, kept, tail).then(problem, end), Some(b.at));
+        }
+        // Where it was in the tail, when that break is this one.
+        let tail_break = theirs.broken.as_ref().filter(|b| {
+            b.at > from && !self.refold && self.source.shift_break(problem) == Some(lunch)
+        });
+        if let Some(b) = tail_break {
+            let rest = match self.same() {
+                true => b.suffix[from],
+                false => b.tail[from].then(problem, end),
+            };
+            offer(left.then(problem, &rest), Some(keep + count + b.at - from));
+        }
+        best.filter(|&(c, _, _)| c < limit)
+    }
+}
+
 /// Prices the route of `own` made of its first `keep` stops, then `mids`, then the stops of
 /// `source` from `from` on, then `own`'s end; `None` when it breaks a window, the shift, the
-/// capacity or `own`'s working-time budget, or a route has no segments.
+/// capacity or `own`'s working-time budget, when a route has no segments, or when it costs
+/// `limit` or more.
 ///
 /// Due times change neither feasibility nor distance; they add lateness and may keep the
-/// technician from leaving later (which would make a visit late). So the segment cost is a
-/// lower bound, raised by the lateness of the route's earliest schedule without a break known
-/// without walking it: that of the first `keep` stops (unchanged), that of `mids` started as
-/// early as possible after them, and that of the tail as it was when the tail now starts no
-/// earlier than it did (lateness only grows with the start, and a break only delays).
+/// technician from leaving later (which would make a visit late). A route that can be driven
+/// with every due time as its visit's latest start is on time everywhere, and its segments
+/// with those latest starts give the reference schedule's cost. Otherwise the segment cost is
+/// a lower bound, raised by the lateness of the route's earliest schedule without a break
+/// known without walking it: that of the first `keep` stops (unchanged), that of `mids`
+/// started as early as possible after them, and that of the tail as it was when the tail now
+/// starts no earlier than it did (lateness only grows with the start, and a break only
+/// delays); and at least by what the cheapest of the due visits the pieces come from costs
+/// when it is one tick late.
 pub(super) fn price(
     problem: &Problem,
     own: &Slot,
@@ -91,113 +199,82 @@ pub(super) fn price(
     mids: impl Iterator<Item = VisitIdx> + Clone,
     source: &Slot,
     from: usize,
+    limit: Cost,
 ) -> Option<Price> {
     let cache = own.segments.as_ref()?;
     let other = source.segments.as_ref()?;
     count_priced();
     let same = std::ptr::eq(own, source);
-    let tail_len = source.stops.len() - from;
-    // A tail from another technician's route takes this technician's durations and costs.
-    let foreign = !same && own.tech != source.tech;
-    let retime = foreign && !problem.level_durations.is_empty();
-    let refold = foreign && other.personal;
-    let mut due = cache.due_before(keep) || (tail_len > 0 && other.due_from(from));
-    let mut middle: Option<Segment> = None;
-    let mut count = 0;
-    for v in mids.clone() {
-        let seg = Segment::visit(problem, own.tech, v);
-        middle = Some(middle.map_or(seg, |m| m.then(problem, &seg)));
-        due |= problem.visit(v).due.is_some();
-        count += 1;
-    }
-    let tail = match tail_len {
-        0 => None,
-        _ if refold => source.stops[from..]
-            .iter()
-            .filter_map(|s| match s {
-                crate::solution::Stop::Visit(v) => Some(Segment::visit(problem, own.tech, *v)),
-                _ => None,
-            })
-            .reduce(|r, seg| r.then(problem, &seg)),
-        _ => Some(other.tail[from]),
+    let pieces = Pieces {
+        own,
+        source,
+        keep,
+        count: mids.clone().count(),
+        from,
+        // A tail from another technician's route takes this technician's durations and costs.
+        refold: !same && own.tech != source.tech && other.personal,
     };
-    let late = due.then(|| {
-        // Lateness of the prefix and of the mids, started as early as possible.
-        let (mut clock, mut at) = (cache.end_of_prefix(keep), cache.prefix[keep].last);
-        let mut late = cache.late_before(keep);
-        for v in mids {
-            let visit = problem.visit(v);
-            let ready = Segment::visit(problem, own.tech, v).earliest;
-            let start = (clock + problem.travel.time(at, visit.loc)).max(ready);
-            late = late.saturating_add(lateness(problem, visit, start).1);
-            (clock, at) = (start + problem.duration(own.tech, v), visit.loc);
-        }
-        // The tail's lateness as it was, when it starts no earlier than it did and takes as
-        // long.
-        if tail_len > 0
-            && !retime
-            && clock + problem.travel.time(at, other.tail[from].first)
-                >= other.arrival(problem, from)
-        {
-            late = late.saturating_add(other.late_from(from));
-        }
-        late
-    });
-    let head = cache.prefix[keep];
-    let left = join(problem, head, middle);
-    let body = join(problem, left, tail);
-    let end = cache.end();
-    let mut best: Option<(Cost, Time, Option<usize>)> = None;
-    let mut offer = |route: Segment, at: Option<usize>| {
-        if route.duration > own.budget {
-            return;
-        }
-        if let Some(c) = segment::route_cost(problem, own.tech, own.shift, &route) {
-            if best.is_none_or(|(b, _, _)| c < b) {
-                best = Some((c, route.duration, at));
-            }
-        }
+    let tail_len = pieces.tail_len();
+    let retime = !same && own.tech != source.tech && !problem.level_durations.is_empty();
+    let due = cache.due_before(keep)
+        || (tail_len > 0 && other.due_from(from))
+        || mids.clone().any(|v| problem.visit(v).due.is_some());
+    let middle = |on_time| {
+        mids.clone()
+            .map(|v| Segment::visit_by(problem, own.tech, v, on_time))
+            .reduce(|m, seg| m.then(problem, &seg))
     };
-    let served = keep + count + tail_len > 0;
-    match own.shift_break(problem).filter(|_| served) {
-        None => offer(body.then(problem, end), None),
-        Some(lunch) => {
-            if !owed(&body, lunch) {
-                offer(body.then(problem, end), None);
-            }
-            // Right after the kept stops, and right before the tail.
-            let after_head = join(problem, head.then_break(lunch), middle);
-            offer(
-                join(problem, after_head, tail).then(problem, end),
-                Some(keep),
-            );
-            if count > 0 {
-                let before_tail = join(problem, left.then_break(lunch), tail);
-                offer(before_tail.then(problem, end), Some(keep + count));
-            }
-            // Where it was among the kept stops.
-            if let Some(b) = cache.broken.as_ref().filter(|b| b.at < keep) {
-                let kept = join(problem, b.prefix[keep - b.at], middle);
-                offer(join(problem, kept, tail).then(problem, end), Some(b.at));
-            }
-            // Where it was in the tail, when that break is this one.
-            let tail_break = other
-                .broken
-                .as_ref()
-                .filter(|b| b.at > from && !refold && source.shift_break(problem) == Some(lunch));
-            if let Some(b) = tail_break {
-                let rest = match same {
-                    true => b.suffix[from],
-                    false => b.tail[from].then(problem, end),
-                };
-                offer(left.then(problem, &rest), Some(keep + count + b.at - from));
-            }
-        }
+    let families = (&cache.loose, &other.loose);
+    let tail = pieces.tail(problem, &other.loose, false);
+    let (cost, working, lunch) = pieces.cheapest(problem, families, middle(false), tail, limit)?;
+    if !due {
+        return Some(Price {
+            cost,
+            exact: true,
+            working,
+            lunch,
+        });
     }
-    let (cost, working, lunch) = best?;
-    Some(Price {
-        cost: cost.saturating_add(late.unwrap_or(0)),
-        exact: late.is_none(),
+    let strict = (cache.on_time(), other.on_time());
+    let tail = pieces.tail(problem, strict.1, true);
+    if let Some((cost, working, lunch)) =
+        pieces.cheapest(problem, strict, middle(true), tail, limit)
+    {
+        return Some(Price {
+            cost,
+            exact: true,
+            working,
+            lunch,
+        });
+    }
+    // Some visit is late where the break goes: it costs at least the least of the visits the
+    // pieces come from.
+    let least = mids
+        .clone()
+        .map(|v| least_late(problem, v))
+        .fold(cache.least_late.min(other.least_late), Cost::min);
+    // Lateness of the prefix and of the mids, started as early as possible.
+    let (mut clock, mut at) = (cache.end_of_prefix(keep), cache.loose.prefix[keep].last);
+    let mut late = cache.late_before(keep);
+    for v in mids {
+        let visit = problem.visit(v);
+        let ready = Segment::visit(problem, own.tech, v).earliest;
+        let start = (clock + problem.travel.time(at, visit.loc)).max(ready);
+        late = late.saturating_add(lateness(problem, visit, start).1);
+        (clock, at) = (start + problem.duration(own.tech, v), visit.loc);
+    }
+    // The tail's lateness as it was, when it starts no earlier than it did and takes as long.
+    if tail_len > 0
+        && !retime
+        && clock + problem.travel.time(at, other.loose.tail[from].first)
+            >= other.arrival(problem, from)
+    {
+        late = late.saturating_add(other.late_from(from));
+    }
+    let cost = cost.saturating_add(late.max(least));
+    (cost < limit).then_some(Price {
+        cost,
+        exact: false,
         working,
         lunch,
     })
@@ -280,6 +357,7 @@ mod tests {
                     mids.iter().copied(),
                     &slots[b],
                     from,
+                    Cost::MAX,
                 );
                 // Feasible somewhere: the best place of the break (or none) by the schedule.
                 let best = std::iter::once(None)

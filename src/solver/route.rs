@@ -43,22 +43,13 @@ pub(super) fn with_lunch(
 /// location through the first `k` stops, `suffix[k]` from stop `k` to the end location, and
 /// `tail[k]` over stops `k..` alone (for pieces that end in another technician's route); all
 /// three without the break, and again with it in [`Broken`] when the route takes one.
-/// Routes with SLA due times also keep the lateness of their break-free earliest schedule and
-/// where the due visits are.
 #[derive(Clone)]
-pub(super) struct Segments {
+pub(super) struct Family {
     pub(super) prefix: Vec<Segment>,
     pub(super) suffix: Vec<Segment>,
     pub(super) tail: Vec<Segment>,
     /// The same with the route's break, when it takes one.
     pub(super) broken: Option<Broken>,
-    /// `late[k]`: lateness cost of the first `k` stops, each started as early as possible
-    /// without a break (empty when no stop has a due time).
-    late: Vec<Cost>,
-    /// `dues[k]`: stops with a due time among the first `k` (empty when none has).
-    dues: Vec<u32>,
-    /// Whether a stop's duration or cost depends on the technician.
-    pub(super) personal: bool,
 }
 
 /// The segments of a route that takes its break after its first `at` stops: `prefix[k - at]`
@@ -72,44 +63,7 @@ pub(super) struct Broken {
     pub(super) tail: Vec<Segment>,
 }
 
-impl Segments {
-    /// The end location of the shift: the suffix after the last stop.
-    pub(super) fn end(&self) -> &Segment {
-        &self.suffix[self.suffix.len() - 1]
-    }
-
-    /// When the first `k` stops are done, each started as early as possible without a break
-    /// (the start of the shift for `k == 0`).
-    pub(super) fn end_of_prefix(&self, k: usize) -> Time {
-        self.prefix[k].earliest + self.prefix[k].duration
-    }
-
-    /// Arrival at stop `k` in the earliest schedule without a break.
-    pub(super) fn arrival(&self, problem: &Problem, k: usize) -> Time {
-        self.end_of_prefix(k) + problem.travel.time(self.prefix[k].last, self.tail[k].first)
-    }
-
-    pub(super) fn late_before(&self, k: usize) -> Cost {
-        self.late.get(k).copied().unwrap_or(0)
-    }
-
-    pub(super) fn late_from(&self, k: usize) -> Cost {
-        self.late.last().map_or(0, |all| all - self.late[k])
-    }
-
-    pub(super) fn due_before(&self, k: usize) -> bool {
-        self.dues.get(k).is_some_and(|&d| d > 0)
-    }
-
-    pub(super) fn due_from(&self, k: usize) -> bool {
-        self.dues.last().is_some_and(|&all| all > self.dues[k])
-    }
-
-    /// Whether a stop has a due time.
-    fn has_dues(&self) -> bool {
-        !self.dues.is_empty()
-    }
-
+impl Family {
     /// The break-free segments of `alone` (one per stop) between `start` and `end`.
     fn new(problem: &Problem, start: Segment, end: Segment, alone: &[Segment]) -> Self {
         let mut prefix = Vec::with_capacity(alone.len() + 1);
@@ -126,15 +80,22 @@ impl Segments {
                 tail[k] = alone[k].then(problem, &tail[k + 1]);
             }
         }
-        Segments {
+        Family {
             prefix,
             suffix,
             tail,
             broken: None,
-            late: Vec::new(),
-            dues: Vec::new(),
-            personal: false,
         }
+    }
+
+    /// The end location of the shift: the suffix after the last stop.
+    pub(super) fn end(&self) -> &Segment {
+        &self.suffix[self.suffix.len() - 1]
+    }
+
+    /// The whole route without a break.
+    fn route(&self, problem: &Problem) -> Segment {
+        self.prefix[0].then(problem, &self.suffix[0])
     }
 
     /// The whole route with the break after its first `at` stops.
@@ -156,11 +117,11 @@ impl Segments {
         let mut tail = vec![*self.end(); at];
         for k in (0..at).rev() {
             if k + 1 == at {
-                let alone_then = alone[k].then_break(lunch);
-                suffix[k] = alone_then.then(problem, &self.suffix[at]);
+                let paused = alone[k].then_break(lunch);
+                suffix[k] = paused.then(problem, &self.suffix[at]);
                 tail[k] = match alone.get(at) {
-                    Some(_) => alone_then.then(problem, &self.tail[at]),
-                    None => alone_then,
+                    Some(_) => paused.then(problem, &self.tail[at]),
+                    None => paused,
                 };
             } else {
                 suffix[k] = alone[k].then(problem, &suffix[k + 1]);
@@ -173,6 +134,71 @@ impl Segments {
             suffix,
             tail,
         });
+    }
+}
+
+/// The segments of a route of simple visits: with the windows as they are, and for routes
+/// with SLA due times also with each due time as its visit's latest start (a route priced
+/// in those without time warp is on time everywhere, and its price is the reference
+/// schedule's). Routes with due times also keep the lateness of their break-free earliest
+/// schedule and where the due visits are.
+#[derive(Clone)]
+pub(super) struct Segments {
+    pub(super) loose: Family,
+    on_time: Option<Family>,
+    /// `late[k]`: lateness cost of the first `k` stops, each started as early as possible
+    /// without a break (empty when no stop has a due time).
+    late: Vec<Cost>,
+    /// `dues[k]`: stops with a due time among the first `k` (empty when none has).
+    dues: Vec<u32>,
+    /// The least a visit of the route costs when it starts late ([`Cost::MAX`] when none
+    /// is due).
+    pub(super) least_late: Cost,
+    /// Whether a stop's duration or cost depends on the technician.
+    pub(super) personal: bool,
+}
+
+/// What visit `v` costs when it starts one tick after its due time ([`Cost::MAX`] when it has
+/// none).
+pub(super) fn least_late(problem: &Problem, v: VisitIdx) -> Cost {
+    let visit = problem.visit(v);
+    visit
+        .due
+        .map_or(Cost::MAX, |due| lateness(problem, visit, due + 1).1)
+}
+
+impl Segments {
+    /// The segments with due times as latest starts (the loose ones when no stop is due).
+    pub(super) fn on_time(&self) -> &Family {
+        self.on_time.as_ref().unwrap_or(&self.loose)
+    }
+
+    /// When the first `k` stops are done, each started as early as possible without a break
+    /// (the start of the shift for `k == 0`).
+    pub(super) fn end_of_prefix(&self, k: usize) -> Time {
+        self.loose.prefix[k].earliest + self.loose.prefix[k].duration
+    }
+
+    /// Arrival at stop `k` in the earliest schedule without a break.
+    pub(super) fn arrival(&self, problem: &Problem, k: usize) -> Time {
+        let f = &self.loose;
+        self.end_of_prefix(k) + problem.travel.time(f.prefix[k].last, f.tail[k].first)
+    }
+
+    pub(super) fn late_before(&self, k: usize) -> Cost {
+        self.late.get(k).copied().unwrap_or(0)
+    }
+
+    pub(super) fn late_from(&self, k: usize) -> Cost {
+        self.late.last().map_or(0, |all| all - self.late[k])
+    }
+
+    pub(super) fn due_before(&self, k: usize) -> bool {
+        self.dues.get(k).is_some_and(|&d| d > 0)
+    }
+
+    pub(super) fn due_from(&self, k: usize) -> bool {
+        self.dues.last().is_some_and(|&all| all > self.dues[k])
     }
 
     /// Fills `late` and `dues` when a stop has a due time.
@@ -308,66 +334,87 @@ impl Slot {
     /// Builds the segments of a route of simple `visits`, puts the break where it costs least
     /// and returns the cost and working time.
     fn refresh_segments(&mut self, problem: &Problem, visits: &[VisitIdx]) -> Option<(Cost, Time)> {
-        let (start, end) = segment::ends(problem, self.tech, self.shift);
-        let alone: Vec<Segment> = visits
-            .iter()
-            .map(|&v| Segment::visit(problem, self.tech, v))
-            .collect();
-        let mut cache = Segments::new(problem, start, end, &alone);
-        cache.personal = visits.iter().any(|&v| problem.is_personal(v));
-        cache.note_dues(problem, self.tech, visits);
         let (tech, shift, budget) = (self.tech, self.shift, self.budget);
-        let cost_of = |route: &Segment| {
-            (route.duration <= budget)
-                .then(|| segment::route_cost(problem, tech, shift, route))
-                .flatten()
+        let (start, end) = segment::ends(problem, tech, shift);
+        let alone = |on_time| -> Vec<Segment> {
+            visits
+                .iter()
+                .map(|&v| Segment::visit_by(problem, tech, v, on_time))
+                .collect()
         };
-        // Candidates: no break (when none is owed), else after each stop, as (segment cost,
-        // place).
-        let whole = cache.prefix[0].then(problem, &cache.suffix[0]);
-        let mut options: Vec<(Cost, Option<usize>)> = Vec::new();
-        let lunch = self.shift_break(problem);
-        if lunch.is_none_or(|b| visits.is_empty() || !owed(&cache.prefix[visits.len()], b)) {
-            options.extend(cost_of(&whole).map(|c| (c, None)));
+        let loose = alone(false);
+        let due = visits.iter().any(|&v| problem.visit(v).due.is_some());
+        let strict = due.then(|| alone(true));
+        let mut cache = Segments {
+            loose: Family::new(problem, start, end, &loose),
+            on_time: strict
+                .as_deref()
+                .map(|a| Family::new(problem, start, end, a)),
+            late: Vec::new(),
+            dues: Vec::new(),
+            least_late: visits
+                .iter()
+                .map(|&v| least_late(problem, v))
+                .min()
+                .unwrap_or(Cost::MAX),
+            personal: visits.iter().any(|&v| problem.is_personal(v)),
+        };
+        cache.note_dues(problem, tech, visits);
+        let cost_of = |route: Segment| {
+            (route.duration <= budget)
+                .then(|| segment::route_cost(problem, tech, shift, &route))
+                .flatten()
+                .map(|c| (c, route.duration))
+        };
+        let lunch = self.shift_break(problem).filter(|_| !visits.is_empty());
+        // Each place of the break (`None`: no break, when none is owed), priced by segments.
+        let price = |f: &Family, at: Option<usize>| match (lunch, at) {
+            (Some(b), Some(at)) => cost_of(f.route_with_break(problem, b, at)),
+            _ => cost_of(f.route(problem)),
+        };
+        let mut places: Vec<Option<usize>> = Vec::new();
+        if lunch.is_none_or(|b| !owed(&cache.loose.prefix[visits.len()], b)) {
+            places.push(None);
         }
-        if let Some(b) = lunch.filter(|_| !visits.is_empty()) {
-            for at in 0..=visits.len() {
-                options.extend(
-                    cost_of(&cache.route_with_break(problem, b, at)).map(|c| (c, Some(at))),
-                );
-            }
+        if lunch.is_some() {
+            places.extend((0..=visits.len()).map(Some));
         }
+        let mut options: Vec<(Cost, Time, Option<usize>)> = places
+            .into_iter()
+            .filter_map(|at| price(&cache.loose, at).map(|(c, w)| (c, w, at)))
+            .collect();
         options.sort_unstable();
-        let chosen = if cache.has_dues() {
-            // Segment costs leave lateness out: the reference schedule prices the places in
-            // order of their segment cost until no later one can beat the best.
-            let floor = cache.late_before(visits.len());
-            let mut best: Option<(Cost, Time, Option<usize>)> = None;
-            for &(bound, at) in &options {
-                if best.is_some_and(|(c, _, _)| bound.saturating_add(floor) >= c) {
-                    break;
-                }
-                let found = simulated(problem, tech, shift, with_lunch(&self.stops, at))
-                    .filter(|&(_, w)| w <= budget);
-                if let Some((c, w)) = found {
-                    if best.is_none_or(|(b, _, _)| c < b) {
-                        best = Some((c, w, at));
+        let chosen = match &cache.on_time {
+            None => options.first().copied(),
+            Some(strict) => {
+                // Loose segments leave lateness out: a place is priced on time when it can
+                // be, else by the reference schedule, in order of its loose cost until no
+                // later one can beat the best.
+                let floor = cache.late_before(visits.len());
+                let mut best: Option<(Cost, Time, Option<usize>)> = None;
+                for &(bound, _, at) in &options {
+                    if best.is_some_and(|(c, _, _)| bound.saturating_add(floor) >= c) {
+                        break;
+                    }
+                    let found = price(strict, at).or_else(|| {
+                        simulated(problem, tech, shift, with_lunch(&self.stops, at))
+                            .filter(|&(_, w)| w <= budget)
+                    });
+                    if let Some((c, w)) = found {
+                        if best.is_none_or(|(b, _, _)| c < b) {
+                            best = Some((c, w, at));
+                        }
                     }
                 }
+                best
             }
-            best
-        } else {
-            options.first().map(|&(c, at)| {
-                let route = match (lunch, at) {
-                    (Some(b), Some(at)) => cache.route_with_break(problem, b, at),
-                    _ => whole,
-                };
-                (c, route.duration, at)
-            })
         };
         self.lunch = chosen.and_then(|(_, _, at)| at);
         if let (Some(b), Some(at)) = (lunch, self.lunch) {
-            cache.break_after(problem, b, at, &alone);
+            cache.loose.break_after(problem, b, at, &loose);
+            if let (Some(f), Some(a)) = (cache.on_time.as_mut(), strict.as_deref()) {
+                f.break_after(problem, b, at, a);
+            }
         }
         self.segments = Some(cache);
         match chosen {

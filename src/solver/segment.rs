@@ -68,11 +68,22 @@ impl Segment {
 
     /// The segment of visit `v` alone, done by technician `tech`.
     pub fn visit(problem: &Problem, tech: TechIdx, v: VisitIdx) -> Self {
+        Segment::visit_by(problem, tech, v, false)
+    }
+
+    /// The segment of visit `v` alone, done by technician `tech`; with `on_time`, its SLA due
+    /// time (if any) closes its window, so a route of such segments without time warp has no
+    /// visit late.
+    pub fn visit_by(problem: &Problem, tech: TechIdx, v: VisitIdx, on_time: bool) -> Self {
         let visit = problem.visit(v);
         let (open, close) = visit
             .windows
             .first()
             .map_or((-FAR, FAR), |w| (w.start, w.end));
+        let close = match visit.due {
+            Some(due) if on_time => close.min(due),
+            _ => close,
+        };
         let earliest = visit.release.map_or(open, |r| r.max(open));
         Segment {
             duration: problem.duration(tech, v),

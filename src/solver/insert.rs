@@ -11,7 +11,8 @@ use crate::solution::{Reason, Stop, Unassigned};
 
 use super::explain::explain;
 use super::price::{count_checked, flush, price};
-use super::route::{Slot, rebudget, with_lunch};
+use super::route::{Slot, with_lunch};
+use super::slots::Slots;
 use super::segment;
 
 /// Where a visit would go in one route, and what it would add to the cost.
@@ -232,7 +233,7 @@ fn cheapest(
 /// returns whether it was inserted.
 pub fn insert_cheapest(
     problem: &Problem,
-    slots: &mut [Slot],
+    slots: &mut Slots,
     v: VisitIdx,
     open_routes: bool,
     within: Option<&[usize]>,
@@ -255,7 +256,7 @@ pub fn insert_cheapest(
 /// placements may have changed (see [`rebudget`]).
 fn insert(
     problem: &Problem,
-    slots: &mut [Slot],
+    slots: &mut Slots,
     s: usize,
     v: VisitIdx,
     placement: Placement,
@@ -265,11 +266,10 @@ fn insert(
     } else {
         &[Stop::Visit(v)]
     };
-    let slot = &mut slots[s];
-    slot.stops
-        .splice(placement.position..placement.position, new.iter().copied());
-    slot.refresh(problem);
-    rebudget(problem, slots, s)
+    let at = placement.position;
+    slots.change(problem, s, |stops| {
+        stops.splice(at..at, new.iter().copied());
+    })
 }
 
 /// Inserts `pending` visits into `slots` by regret-2 insertion, over the routes of eligible
@@ -278,7 +278,7 @@ fn insert(
 /// Past `deadline`, the rest is placed greedily.
 pub fn regret_insertion(
     problem: &Problem,
-    slots: &mut [Slot],
+    slots: &mut Slots,
     pending: Vec<VisitIdx>,
     deadline: Option<Instant>,
 ) -> Vec<Unassigned> {
@@ -472,7 +472,7 @@ fn offer(best: &mut [Option<(Cost, usize)>; 2], entry: (Cost, usize)) {
 /// pending go greedily to their cheapest place instead.
 pub fn regret_insert(
     problem: &Problem,
-    slots: &mut [Slot],
+    slots: &mut Slots,
     mut pending: Vec<VisitIdx>,
     open_routes: bool,
     deadline: Option<Instant>,
@@ -570,7 +570,7 @@ pub fn regret_insert(
 /// as [`regret_insert`] does.
 fn finish_greedy(
     problem: &Problem,
-    slots: &mut [Slot],
+    slots: &mut Slots,
     pending: Vec<VisitIdx>,
     table: Vec<Row>,
     open_routes: bool,

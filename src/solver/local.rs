@@ -30,7 +30,8 @@ use crate::rng::Rng;
 use crate::solution::Stop;
 
 use super::price::{Price, count_checked, price};
-use super::route::{Slot, set_visits, with_lunch};
+use super::route::{Slot, with_lunch};
+use super::slots::{Slots, set_visits};
 
 /// Nearest visits tried as new neighbours of a visit.
 const GRANULAR: usize = 20;
@@ -100,16 +101,10 @@ impl<'r> Piece<'r> {
 
     /// The cost of the rebuilt route (or a lower bound, see [`price`]), or `None` when it is
     /// infeasible or not allowed.
-    fn price(
-        &self,
-        problem: &Problem,
-        slots: &[Slot],
-        routes: &[Vec<VisitIdx>],
-        limit: Cost,
-    ) -> Option<Price> {
+    fn price(&self, problem: &Problem, slots: &[Slot], limit: Cost) -> Option<Price> {
         let own = &slots[self.slot];
         let (source, from) = self.tail;
-        let tail_len = routes[source].len() - from;
+        let tail_len = slots[source].visits().len() - from;
         if self.keep == 0 && self.mid.iter().all(|m| m.is_empty()) && tail_len == 0 {
             return Some(Price {
                 cost: 0,
@@ -120,7 +115,7 @@ impl<'r> Piece<'r> {
         }
         let foreign_tail = match source == self.slot {
             true => &[][..],
-            false => &routes[source][from..],
+            false => &slots[source].visits()[from..],
         };
         let allowed = self
             .mid
@@ -142,13 +137,13 @@ impl<'r> Piece<'r> {
         )
     }
 
-    fn build(&self, routes: &[Vec<VisitIdx>]) -> Vec<VisitIdx> {
+    fn build(&self, slots: &[Slot]) -> Vec<VisitIdx> {
         let (source, from) = self.tail;
-        routes[self.slot][..self.keep]
+        slots[self.slot].visits()[..self.keep]
             .iter()
             .copied()
             .chain(self.mid_visits())
-            .chain(routes[source][from..].iter().copied())
+            .chain(slots[source].visits()[from..].iter().copied())
             .collect()
     }
 }
@@ -158,17 +153,12 @@ type Change = Vec<(usize, Vec<VisitIdx>)>;
 
 /// The change the pieces make, when it lowers the cost of their routes: bounds first, then
 /// the reference schedule for routes whose bound is not their cost.
-fn improving(
-    problem: &Problem,
-    slots: &[Slot],
-    routes: &[Vec<VisitIdx>],
-    pieces: &[Piece<'_>],
-) -> Option<Change> {
+fn improving(problem: &Problem, slots: &[Slot], pieces: &[Piece<'_>]) -> Option<Change> {
     let old: Cost = pieces.iter().map(|p| slots[p.slot].cost).sum();
     let mut prices = [None; 2];
     let mut new: Cost = 0;
     for (piece, price) in pieces.iter().zip(&mut prices) {
-        let p = piece.price(problem, slots, routes, old - new)?;
+        let p = piece.price(problem, slots, old - new)?;
         new += p.cost;
         if new >= old {
             return None;
@@ -188,7 +178,7 @@ fn improving(
             }
         }
     }
-    let change: Change = pieces.iter().map(|p| (p.slot, p.build(routes))).collect();
+    let change: Change = pieces.iter().map(|p| (p.slot, p.build(slots))).collect();
     for ((s, visits), price) in change.iter().zip(prices.iter().flatten()) {
         if !price.exact {
             count_checked();
@@ -208,13 +198,12 @@ fn improving(
 fn improving_move(
     problem: &Problem,
     slots: &[Slot],
-    routes: &[Vec<VisitIdx>],
     (a, i): (usize, usize),
     (b, j): (usize, usize),
 ) -> Option<Change> {
-    let try_ = |pieces: &[Piece<'_>]| improving(problem, slots, routes, pieces);
-    let ra = &routes[a];
-    let rb = &routes[b];
+    let try_ = |pieces: &[Piece<'_>]| improving(problem, slots, pieces);
+    let ra = slots[a].visits();
+    let rb = slots[b].visits();
     if a != b {
         for k in 1..=STRING.min(ra.len() - i) {
             let string = &ra[i..i + k];
@@ -301,32 +290,25 @@ fn improving_move(
 pub fn improve(
     problem: &Problem,
     neighbours: &[Vec<VisitIdx>],
-    slots: &mut [Slot],
+    slots: &mut Slots,
     rng: &mut Rng,
     stop: &dyn Fn() -> bool,
     focus: Option<&[usize]>,
 ) -> bool {
-    let mut routes = vec![Vec::new(); slots.len()];
-    let mut place = vec![None; problem.visits.len()];
-    for (s, slot) in slots.iter().enumerate() {
-        if slot.segments.is_some() {
-            routes[s] = slot.stops_visits();
-            for (k, v) in routes[s].iter().enumerate() {
-                place[v.get()] = Some((s, k));
-            }
-        }
-    }
+    let fast = |slots: &Slots, s: usize| slots[s].segments.is_some();
     let mut order: Vec<VisitIdx> = match focus {
         Some(focus) => focus
             .iter()
-            .flat_map(|&s| routes[s].iter().copied())
+            .filter(|&&s| fast(slots, s))
+            .flat_map(|&s| slots[s].visits().iter().copied())
             .collect(),
         None => problem
             .visit_indices()
-            .filter(|v| place[v.get()].is_some())
+            .filter(|&v| slots.route_of(v).is_some_and(|s| fast(slots, s)))
             .collect(),
     };
     rng.shuffle(&mut order);
+    let place = |slots: &Slots, v| slots.place_of(v).filter(|&(s, _)| fast(slots, s));
     let mut improved = false;
     loop {
         let mut moved = false;
@@ -335,18 +317,14 @@ pub fn improve(
                 return improved || moved;
             }
             for &v in neighbours[u.get()].iter().take(GRANULAR) {
-                let (Some(pu), Some(pv)) = (place[u.get()], place[v.get()]) else {
+                let (Some(pu), Some(pv)) = (place(slots, u), place(slots, v)) else {
                     continue;
                 };
-                let Some(change) = improving_move(problem, slots, &routes, pu, pv) else {
+                let Some(change) = improving_move(problem, slots, pu, pv) else {
                     continue;
                 };
                 for (s, visits) in change {
                     set_visits(problem, slots, s, &visits);
-                    for (k, w) in visits.iter().enumerate() {
-                        place[w.get()] = Some((s, k));
-                    }
-                    routes[s] = visits;
                 }
                 moved = true;
             }
@@ -363,18 +341,19 @@ mod tests {
     use super::*;
     use crate::solution::check::{StatedPlan, check};
     use crate::solution::{Solution, cost};
-    use crate::solver::fixture::{random_solomon, with_sla};
+    use crate::solver::fixture::{random_solomon, with_breaks, with_sla};
     use crate::solver::insert::regret_insertion;
-    use crate::solver::route::{empty_slots, routes, slots_cost};
+    use crate::solver::route::routes;
+    use crate::solver::slots::empty_slots;
 
     fn served(slots: &[Slot]) -> Vec<VisitIdx> {
-        let mut visits: Vec<VisitIdx> = slots.iter().flat_map(|s| s.stops_visits()).collect();
+        let mut visits: Vec<VisitIdx> = slots.iter().flat_map(|s| s.visits().to_vec()).collect();
         visits.sort_unstable();
         visits
     }
 
-    /// On regret-insertion plans of random problems (half of them with SLA due times): the
-    /// same visits stay served, the plan passes the checker, the tracked cost is the reference
+    /// On regret-insertion plans of random problems (half of them with SLA due times, a third
+    /// with a break in every shift): the same visits stay served, the plan passes the checker, the tracked cost is the reference
     /// schedule's, and it goes down.
     #[test]
     fn moves_keep_the_visits_and_lower_the_checked_cost() {
@@ -384,6 +363,10 @@ mod tests {
                 0 => with_sla(random_solomon(seed, 40, 100), seed),
                 _ => random_solomon(seed, 40, 100),
             };
+            let problem = match seed % 3 {
+                0 => with_breaks(problem, seed),
+                _ => problem,
+            };
             let mut slots = empty_slots(&problem);
             let left = regret_insertion(
                 &problem,
@@ -391,7 +374,7 @@ mod tests {
                 problem.visit_indices().collect(),
                 None,
             );
-            let (visits, before) = (served(&slots), slots_cost(&slots));
+            let (visits, before) = (served(&slots), slots.total());
             let near = neighbours(&problem, GRANULAR);
             let improved = improve(
                 &problem,
@@ -411,8 +394,8 @@ mod tests {
             let report = check(&problem, &plan);
             assert!(report.is_feasible(), "seed {seed}: {report:?}");
             let truth = cost::evaluate(&problem, &solution).expect("feasible routes");
-            assert_eq!(truth.total() - truth.unassigned, slots_cost(&slots));
-            assert_eq!(improved, slots_cost(&slots) < before, "seed {seed}");
+            assert_eq!(truth.total() - truth.unassigned, slots.total());
+            assert_eq!(improved, slots.total() < before, "seed {seed}");
             lowered += usize::from(improved);
         }
         assert!(

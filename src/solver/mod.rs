@@ -11,6 +11,7 @@ mod local;
 mod price;
 mod route;
 mod search;
+mod slots;
 pub mod segment;
 
 use std::sync::Arc;
@@ -254,9 +255,9 @@ fn run(
             .map(|t| started + Duration::from_secs_f64(t * share))
             .or(deadline);
         let (mut slots, pending) = match start {
-            Some(routes) => route::slots_from(problem, routes),
+            Some(routes) => slots::slots_from(problem, routes),
             None => (
-                route::empty_slots(problem),
+                slots::empty_slots(problem),
                 problem.visit_indices().collect(),
             ),
         };
@@ -293,7 +294,7 @@ fn run(
                 ..config.clone()
             };
             // While HiGHS runs: its gap and incumbent, beside the warm start's other figures.
-            let (slots, _) = route::slots_from(problem, &start.routes);
+            let (slots, _) = slots::slots_from(problem, &start.routes);
             let left = start.unassigned.iter().map(|u| u.visit).collect();
             let base = describe(problem, &search::Plan::new(problem, slots, left), started);
             let report = |gap: Option<f64>, cost: f64| {

@@ -286,7 +286,8 @@ mod tests {
     use crate::rng::Rng;
     use crate::solution::Stop;
     use crate::solver::fixture::{random_solomon, with_breaks, with_field_rules, with_sla};
-    use crate::solver::route::{empty_slots, set_visits, with_lunch as place_lunch};
+    use crate::solver::route::with_lunch as place_lunch;
+    use crate::solver::slots::{empty_slots, set_visits};
 
     fn random_visits(problem: &Problem, rng: &mut Rng, most: i64) -> Vec<VisitIdx> {
         let mut visits: Vec<VisitIdx> = problem.visit_indices().collect();
@@ -340,7 +341,7 @@ mod tests {
                 if b != a {
                     set_visits(&problem, &mut slots, b, &source);
                 }
-                let source = slots[b].stops_visits();
+                let source = slots[b].visits().to_vec();
                 let keep = rng.range(0, own.len() as i64) as usize;
                 let from = rng.range(0, source.len() as i64) as usize;
                 let mids = random_visits(&problem, &mut rng, 3);
@@ -411,11 +412,11 @@ mod tests {
             );
             let slot = &slots[0];
             let best = std::iter::once(None)
-                .chain((0..=slot.stops().len()).map(Some))
-                .filter_map(|at| slot.simulated_cost(&problem, place_lunch(slot.stops(), at)))
+                .chain((0..=slot.stops.len()).map(Some))
+                .filter_map(|at| slot.simulated_cost(&problem, place_lunch(&slot.stops, at)))
                 .min();
             match best {
-                Some(best) => assert_eq!(slot.cost, best, "{:?}", slot.stops()),
+                Some(best) => assert_eq!(slot.cost, best, "{:?}", slot.stops),
                 None => assert_eq!(slot.cost, crate::solver::route::INFEASIBLE),
             }
             placed += usize::from(slot.lunch.is_some());

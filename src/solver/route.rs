@@ -7,6 +7,8 @@
 //! not owed), by segments in O(n), or through the reference schedule for routes with SLA due
 //! times, whose segment cost is a lower bound.
 
+use std::ops::Range;
+
 use crate::model::{Break, Cost, Problem, TechIdx, Time, VisitIdx};
 use crate::solution::schedule::{lateness, simulate};
 use crate::solution::{Route, Stop};
@@ -237,6 +239,8 @@ pub struct Slot {
     pub(super) shift: usize,
     /// Visits and restock stops, in order; the break is kept apart, in `lunch`.
     pub(super) stops: Vec<Stop>,
+    /// The visits among `stops`, in order.
+    visits: Vec<VisitIdx>,
     /// Where the break goes: after the first `lunch` stops (`None`: no break).
     pub(super) lunch: Option<usize>,
     pub(super) cost: Cost,
@@ -262,11 +266,12 @@ impl Slot {
             .map(|(cost, _)| cost)
     }
 
-    fn new(problem: &Problem, tech: TechIdx, shift: usize) -> Self {
+    pub(super) fn new(problem: &Problem, tech: TechIdx, shift: usize) -> Self {
         let mut slot = Slot {
             tech,
             shift,
             stops: Vec::new(),
+            visits: Vec::new(),
             lunch: None,
             cost: 0,
             working: 0,
@@ -292,38 +297,28 @@ impl Slot {
         })
     }
 
-    /// The stops of the slot, in order, without the break.
-    pub fn stops(&self) -> &[Stop] {
-        &self.stops
-    }
-
     /// The visits of the slot, in order.
-    pub fn stops_visits(&self) -> Vec<VisitIdx> {
-        self.stops
-            .iter()
-            .filter_map(|s| match s {
-                Stop::Visit(v) => Some(*v),
-                Stop::Restock | Stop::Break => None,
-            })
-            .collect()
+    pub fn visits(&self) -> &[VisitIdx] {
+        &self.visits
     }
 
     /// Recomputes the segments, the place of the break and the cost after the stops changed.
     pub(super) fn refresh(&mut self, problem: &Problem) {
-        let visits: Option<Vec<VisitIdx>> = self
-            .stops
-            .iter()
-            .map(|s| match s {
-                Stop::Visit(v) if segment::is_simple(problem, *v) => Some(*v),
-                _ => None,
-            })
-            .collect();
-        let priced = match visits {
-            Some(visits) => self.refresh_segments(problem, &visits),
-            None => {
-                self.segments = None;
-                self.place_break_by_schedule(problem)
-            }
+        self.visits.clear();
+        self.visits.extend(self.stops.iter().filter_map(|s| match s {
+            Stop::Visit(v) => Some(*v),
+            Stop::Restock | Stop::Break => None,
+        }));
+        let simple = self.stops.len() == self.visits.len()
+            && self.visits.iter().all(|&v| segment::is_simple(problem, v));
+        let priced = if simple {
+            let visits = std::mem::take(&mut self.visits);
+            let priced = self.refresh_segments(problem, &visits);
+            self.visits = visits;
+            priced
+        } else {
+            self.segments = None;
+            self.place_break_by_schedule(problem)
         };
         (self.cost, self.working) = match priced {
             Some((cost, working)) if working <= self.budget => (cost, working),
@@ -452,12 +447,11 @@ pub(super) fn owed(served: &Segment, lunch: Break) -> bool {
     served.earliest + served.duration > lunch.start
 }
 
-/// Sets the working-time budgets of the slots in the capped week of slot `s` (if any) after
-/// its route changed; returns the slots whose budget it set (`s` alone when uncapped).
+/// The slots of slot `s`'s capped week (`s` alone when its technician's week is uncapped).
 ///
-/// The slots of a technician's week are contiguous: [`empty_slots`] makes a technician's slots
-/// in the order of its shifts, which are sorted by start.
-pub(super) fn rebudget(problem: &Problem, slots: &mut [Slot], s: usize) -> std::ops::Range<usize> {
+/// The slots of a technician's week are contiguous: [`super::slots::empty_slots`] makes a
+/// technician's slots in the order of its shifts, which are sorted by start.
+pub(super) fn week_of(problem: &Problem, slots: &[Slot], s: usize) -> Range<usize> {
     let Some(week) = slots[s].capped_week(problem) else {
         return s..s + 1;
     };
@@ -470,60 +464,20 @@ pub(super) fn rebudget(problem: &Problem, slots: &mut [Slot], s: usize) -> std::
         .iter()
         .position(|x| !same(x))
         .map_or(slots.len(), |k| s + k);
-    let total: Time = slots[lo..hi].iter().map(|x| x.working).sum();
-    for x in &mut slots[lo..hi] {
-        x.budget = week.cap - (total - x.working);
-    }
     lo..hi
 }
 
-/// One empty slot per technician shift.
-pub fn empty_slots(problem: &Problem) -> Vec<Slot> {
-    problem
-        .tech_shifts()
-        .map(|(tech, shift)| Slot::new(problem, tech, shift))
-        .collect()
-}
-
-/// Slots holding `routes` (a route the schedule rejects is left out; each keeps its stops and
-/// gets its break where it costs least), and the visits in none of the kept routes.
-pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Vec<Slot>, Vec<VisitIdx>) {
-    let mut slots = empty_slots(problem);
-    let mut placed = vec![false; problem.visits.len()];
-    for route in routes {
-        let Some(s) = slots
-            .iter()
-            .position(|s| s.tech == route.tech && s.shift == route.shift)
-        else {
-            continue;
-        };
-        // Segments leave eligibility to their callers: a route from outside is checked here.
-        if !route.visits().all(|v| problem.is_eligible(route.tech, v)) {
-            continue;
-        }
-        let slot = &mut slots[s];
-        slot.stops = route
-            .stops
-            .iter()
-            .copied()
-            .filter(|&s| s != Stop::Break)
-            .collect();
-        slot.refresh(problem);
-        if slot.cost == INFEASIBLE {
-            slot.stops.clear();
-            slot.refresh(problem);
-            continue;
-        }
-        rebudget(problem, &mut slots, s);
-        for v in route.visits() {
-            placed[v.get()] = true;
-        }
+/// Sets the working-time budgets of the slots in the capped week of slot `s` (if any) after
+/// its route changed.
+pub(super) fn rebudget(problem: &Problem, slots: &mut [Slot], s: usize) {
+    let Some(week) = slots[s].capped_week(problem) else {
+        return;
+    };
+    let range = week_of(problem, slots, s);
+    let total: Time = slots[range.clone()].iter().map(|x| x.working).sum();
+    for x in &mut slots[range] {
+        x.budget = week.cap - (total - x.working);
     }
-    let rest = problem
-        .visit_indices()
-        .filter(|v| !placed[v.get()])
-        .collect();
-    (slots, rest)
 }
 
 /// The non-empty routes of the slots, each with its break.
@@ -537,39 +491,6 @@ pub fn routes(slots: &[Slot]) -> Vec<Route> {
             stops: with_lunch(&s.stops, s.lunch).collect(),
         })
         .collect()
-}
-
-/// Takes `visits` out of slot `s` (each with a restock stop right before it) and refreshes the
-/// cost once.
-pub fn remove_visits(problem: &Problem, slots: &mut [Slot], s: usize, visits: &[VisitIdx]) {
-    let slot = &mut slots[s];
-    let mut keep = vec![true; slot.stops.len()];
-    for (k, stop) in slot.stops.iter().enumerate() {
-        if matches!(stop, Stop::Visit(v) if visits.contains(v)) {
-            keep[k] = false;
-            if k > 0 && slot.stops[k - 1] == Stop::Restock {
-                keep[k - 1] = false;
-            }
-        }
-    }
-    let mut flags = keep.into_iter();
-    slot.stops.retain(|_| flags.next().unwrap_or(true));
-    slot.refresh(problem);
-    rebudget(problem, slots, s);
-}
-
-/// Replaces the stops of slot `s` by `visits` (no restocks) and refreshes the cost.
-pub(super) fn set_visits(problem: &Problem, slots: &mut [Slot], s: usize, visits: &[VisitIdx]) {
-    let slot = &mut slots[s];
-    slot.stops.clear();
-    slot.stops.extend(visits.iter().map(|&v| Stop::Visit(v)));
-    slot.refresh(problem);
-    rebudget(problem, slots, s);
-}
-
-/// Total cost of the slots.
-pub fn slots_cost(slots: &[Slot]) -> Cost {
-    slots.iter().map(|s| s.cost).sum()
 }
 
 /// Cost of the slots without the technicians' fixed costs: what routing decides.
@@ -596,13 +517,13 @@ mod tests {
             (with_sla(random_solomon(3, 14, 80), 3), false),
             (with_breaks(with_sla(random_solomon(3, 14, 80), 3), 3), true),
         ] {
-            let mut slots = [Slot::new(&problem, TechIdx(0), 0)];
+            let mut slots = crate::solver::slots::empty_slots(&problem);
             let mut late = 0;
             for _ in 0..3000 {
                 let mut visits: Vec<VisitIdx> = problem.visit_indices().collect();
                 rng.shuffle(&mut visits);
                 visits.truncate(rng.range(0, 6) as usize);
-                set_visits(&problem, &mut slots, 0, &visits);
+                crate::solver::slots::set_visits(&problem, &mut slots, 0, &visits);
                 let slot = &slots[0];
                 let stops = with_lunch(&slot.stops, slot.lunch);
                 let summary = simulate(&problem, slot.tech, 0, stops, None);

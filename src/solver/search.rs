@@ -36,7 +36,8 @@ use crate::solution::schedule::simulate;
 
 use super::Cancel;
 use super::insert::{Shifts, insert_cheapest, regret_insert};
-use super::route::{self, Slot, remove_visits, routing_cost, slots_cost};
+use super::route::{self, Slot, routing_cost};
+use super::slots::{Slots, remove_visits};
 use super::{local, price};
 
 /// Nearest other visits kept per visit for string removal.
@@ -67,7 +68,7 @@ const RECREATE_TECHNICIANS: usize = 8;
 #[derive(Clone)]
 pub struct Plan {
     /// One slot per technician shift.
-    pub slots: Vec<Slot>,
+    pub slots: Slots,
     /// Visits left out.
     pub left: Vec<VisitIdx>,
     /// Total cost, with the penalties of the visits left out.
@@ -76,7 +77,8 @@ pub struct Plan {
 
 impl Plan {
     /// A plan from slots and the visits left out.
-    pub fn new(problem: &Problem, slots: Vec<Slot>, left: Vec<VisitIdx>) -> Self {
+    pub fn new(problem: &Problem, mut slots: Slots, left: Vec<VisitIdx>) -> Self {
+        slots.commit();
         let mut plan = Plan {
             slots,
             left,
@@ -87,7 +89,7 @@ impl Plan {
     }
 
     fn total(&self, problem: &Problem) -> Cost {
-        slots_cost(&self.slots).saturating_add(leave_out_cost(problem, self.left.iter().copied()))
+        (self.slots.total()).saturating_add(leave_out_cost(problem, self.left.iter().copied()))
     }
 }
 
@@ -198,12 +200,33 @@ struct Island {
     reported: Option<Instant>,
     /// Iterations run.
     iterations: u64,
+    /// Slots whose routes in `current` may differ from those in `best`.
+    unsaved: Vec<usize>,
 }
 
 impl Island {
-    /// Fleet phase: how hard the visits `plan` leaves out have been to place.
-    fn weight(&self, plan: &Plan) -> u64 {
-        plan.left.iter().map(|v| self.weights[v.get()]).sum()
+    /// Keeps the changes made to the current plan since the last commit.
+    fn commit(&mut self) -> Vec<usize> {
+        let changed = self.current.slots.commit();
+        self.unsaved.extend_from_slice(&changed);
+        changed
+    }
+
+    /// Makes the current plan the best one, copying only the routes that differ.
+    fn save_best(&mut self) {
+        self.unsaved.sort_unstable();
+        self.unsaved.dedup();
+        self.best.slots.copy_from(&self.current.slots, &self.unsaved);
+        self.unsaved.clear();
+        self.best.left.clone_from(&self.current.left);
+        self.best.cost = self.current.cost;
+    }
+
+    /// Takes `plan` as both the current and the best plan.
+    fn adopt(&mut self, plan: &Plan) {
+        self.current.clone_from(plan);
+        self.best.clone_from(plan);
+        self.unsaved.clear();
     }
 }
 
@@ -261,6 +284,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
     ) {
         start.cost = start.total(problem);
     }
+    start.slots.commit();
     let started = Instant::now();
     let mut islands: Vec<Island> = (0..islands.max(1) as u64)
         .map(|k| Island {
@@ -270,6 +294,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
             weights: vec![1; problem.visits.len()],
             reported: (k == 0).then_some(started),
             iterations: 0,
+            unsaved: Vec::new(),
         })
         .collect();
     let mut done = 0;
@@ -289,8 +314,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
         let best = islands[leader].best.clone();
         for island in &mut islands {
             if island.best.cost > best.cost {
-                island.best = best.clone();
-                island.current = best.clone();
+                island.adopt(&best);
             }
         }
     }
@@ -316,28 +340,38 @@ impl Island {
             self.iterations += 1;
             let temperature = context.temperature(done + k, started);
             let fleet = context.phase == Phase::Fleet;
+            let problem = context.problem;
             if fleet && self.current.left.is_empty() {
                 if self.current.cost < self.best.cost {
-                    self.best = self.current.clone();
+                    self.save_best();
                 }
-                empty_shortest_route(context.problem, &mut self.current, &mut self.rng);
+                empty_shortest_route(problem, &mut self.current, &mut self.rng);
+                self.commit();
             }
-            let mut trial = self.current.clone();
-            let removed = ruin(context, &mut trial, &mut self.rng);
-            recreate(context, &mut trial, removed, &mut self.rng, !fleet);
-            trial.cost = trial.total(context.problem);
+            // The trial changes the current plan in place; a rejected one is undone.
+            let (left, cost) = (self.current.left.clone(), self.current.cost);
+            let removed = ruin(context, &mut self.current, &mut self.rng);
+            recreate(context, &mut self.current, removed, &mut self.rng, !fleet);
+            self.current.cost = self.current.total(problem);
             // Accept when cheaper than the current plan plus a random threshold; in the fleet
             // phase, first when it leaves out visits that have been easier to place.
             let threshold = -temperature * self.rng.unit().max(f64::MIN_POSITIVE).ln();
+            let routing = |plan: &Plan| plan.slots.total();
             let (trial_key, current_key) = match fleet {
                 true => {
-                    for v in &trial.left {
+                    for v in &self.current.left {
                         self.weights[v.get()] += 1;
                     }
-                    let key = |plan: &Plan| (self.weight(plan), slots_cost(&plan.slots));
-                    (key(&trial), key(&self.current))
+                    let weight = |left: &[VisitIdx]| -> u64 {
+                        left.iter().map(|v| self.weights[v.get()]).sum()
+                    };
+                    let before = cost - leave_out_cost(problem, left.iter().copied());
+                    (
+                        (weight(&self.current.left), routing(&self.current)),
+                        (weight(&left), before),
+                    )
                 }
-                false => ((0, trial.cost), (0, self.current.cost)),
+                false => ((0, self.current.cost), (0, cost)),
             };
             let accept = match trial_key.0.cmp(&current_key.0) {
                 std::cmp::Ordering::Less => true,
@@ -346,39 +380,32 @@ impl Island {
                     (trial_key.1 as f64) < current_key.1 as f64 + threshold
                 }
             };
-            if accept {
-                if trial.cost < self.best.cost && trial.left.len() <= self.best.left.len() {
-                    // On problems of many shifts, only the routes the trial changed.
-                    let focus = context
-                        .near_shifts
-                        .map(|_| changed_slots(&self.current, &trial));
-                    if local::improve(
-                        context.problem,
-                        context.neighbours,
-                        &mut trial.slots,
-                        &mut self.rng,
-                        &|| context.out_of_time(),
-                        focus.as_deref(),
-                    ) {
-                        trial.cost = trial.total(context.problem);
-                    }
-                    self.best = trial.clone();
+            if !accept {
+                self.current.slots.undo();
+                self.current.left = left;
+                self.current.cost = cost;
+                continue;
+            }
+            let changed = self.commit();
+            if self.current.cost < self.best.cost && self.current.left.len() <= self.best.left.len()
+            {
+                // On problems of many shifts, only the routes the trial changed.
+                let focus = context.near_shifts.map(|_| changed);
+                if local::improve(
+                    problem,
+                    context.neighbours,
+                    &mut self.current.slots,
+                    &mut self.rng,
+                    &|| context.out_of_time(),
+                    focus.as_deref(),
+                ) {
+                    self.current.cost = self.current.total(problem);
                 }
-                self.current = trial;
+                self.commit();
+                self.save_best();
             }
         }
     }
-}
-
-/// The slot serving each visit (`usize::MAX` for a visit left out).
-fn route_of(problem: &Problem, plan: &Plan) -> Vec<usize> {
-    let mut route_of = vec![usize::MAX; problem.visits.len()];
-    for (s, slot) in plan.slots.iter().enumerate() {
-        for v in slot.stops_visits() {
-            route_of[v.get()] = s;
-        }
-    }
-    route_of
 }
 
 /// Removes visits around a seed visit, by one of three kinds of ruin: strings of visits from
@@ -386,9 +413,8 @@ fn route_of(problem: &Problem, plan: &Plan) -> Vec<usize> {
 /// seed's whole route when it is short. Returns what it removed.
 fn ruin(context: &Context<'_>, plan: &mut Plan, rng: &mut Rng) -> Vec<VisitIdx> {
     let problem = context.problem;
-    let route_of = route_of(problem, plan);
-    let served = route_of.iter().filter(|&&s| s != usize::MAX).count();
-    let routes = plan.slots.iter().filter(|s| !s.stops().is_empty()).count();
+    let slots = &plan.slots;
+    let served = problem.visits.len() - plan.left.len();
     if served == 0 {
         return Vec::new();
     }
@@ -396,7 +422,7 @@ fn ruin(context: &Context<'_>, plan: &mut Plan, rng: &mut Rng) -> Vec<VisitIdx> 
     let seed = match plan.left.is_empty() || rng.chance(0.5) {
         true => loop {
             let v = VisitIdx(rng.range(0, problem.visits.len() as i64 - 1) as u32);
-            if route_of[v.get()] != usize::MAX {
+            if slots.route_of(v).is_some() {
                 break v;
             }
         },
@@ -404,64 +430,64 @@ fn ruin(context: &Context<'_>, plan: &mut Plan, rng: &mut Rng) -> Vec<VisitIdx> 
     };
     let near = std::iter::once(seed)
         .chain(context.neighbours[seed.get()].iter().copied())
-        .filter(|v| route_of[v.get()] != usize::MAX);
-    let mut removed: Vec<VisitIdx> = match rng.range(0, 9) {
+        .filter_map(|v| slots.route_of(v).map(|s| (v, s)));
+    let mut removed: Vec<(usize, VisitIdx)> = match rng.range(0, 9) {
         0 => {
             let count = rng.range(MEAN_REMOVED as i64 / 2, MEAN_REMOVED as i64 * 3 / 2);
-            near.clone().take(count as usize).collect()
+            near.clone().take(count as usize).map(|(v, s)| (s, v)).collect()
         }
         1 => near
             .clone()
-            .map(|v| plan.slots[route_of[v.get()]].stops_visits())
             .next()
+            .map(|(_, s)| slots[s].visits().iter().map(|&v| (s, v)).collect::<Vec<_>>())
             .filter(|route| route.len() as f64 <= 2.0 * MEAN_REMOVED)
             .unwrap_or_default(),
         _ => Vec::new(),
     };
     if removed.is_empty() {
-        let mean_len = served as f64 / routes.max(1) as f64;
-        removed = strings(plan, &route_of, near, mean_len, rng);
+        let mean_len = served as f64 / slots.in_use().max(1) as f64;
+        removed = strings(slots, near, mean_len, rng);
     }
     // Take the visits out route by route.
-    removed.sort_unstable_by_key(|v| (route_of[v.get()], *v));
-    for group in removed.chunk_by(|v, w| route_of[v.get()] == route_of[w.get()]) {
-        remove_visits(problem, &mut plan.slots, route_of[group[0].get()], group);
+    removed.sort_unstable();
+    let removed_visits = removed.iter().map(|&(_, v)| v).collect();
+    for group in removed.chunk_by(|a, b| a.0 == b.0) {
+        let visits: Vec<VisitIdx> = group.iter().map(|&(_, v)| v).collect();
+        remove_visits(problem, &mut plan.slots, group[0].0, &visits);
     }
-    removed
+    removed_visits
 }
 
 /// Picks strings of visits from a few routes, one per route, each containing the first visit
 /// of `near` in that route.
 fn strings(
-    plan: &Plan,
-    route_of: &[usize],
-    near: impl Iterator<Item = VisitIdx>,
+    slots: &Slots,
+    near: impl Iterator<Item = (VisitIdx, usize)>,
     mean_len: f64,
     rng: &mut Rng,
-) -> Vec<VisitIdx> {
+) -> Vec<(usize, VisitIdx)> {
     let longest = (MAX_STRING as f64).min(mean_len).max(1.0);
     let most_routes = (4.0 * MEAN_REMOVED / (1.0 + longest) - 1.0).max(1.0);
     let route_count = rng.range(1, most_routes as i64) as usize;
     let mut picked = Vec::new();
     let mut ruined = Vec::new();
-    for v in near {
+    for (v, s) in near {
         if ruined.len() >= route_count {
             break;
         }
-        let s = route_of[v.get()];
         if ruined.contains(&s) {
             continue;
         }
         ruined.push(s);
-        let visits = plan.slots[s].stops_visits();
-        let at = visits.iter().position(|&w| w == v).unwrap_or(0);
+        let visits = slots[s].visits();
+        let at = slots.place_of(v).map_or(0, |(_, k)| k);
         let most = (longest as usize).min(visits.len());
         let len = rng.range(1, most as i64) as usize;
         // A string of `len` visits that contains `v`, placed at random around it.
         let first_lo = at.saturating_sub(len - 1);
         let first_hi = at.min(visits.len() - len);
         let first = rng.range(first_lo as i64, first_hi as i64) as usize;
-        picked.extend_from_slice(&visits[first..first + len]);
+        picked.extend(visits[first..first + len].iter().map(|&w| (s, w)));
     }
     picked
 }
@@ -472,7 +498,7 @@ fn empty_shortest_route(problem: &Problem, plan: &mut Plan, rng: &mut Rng) {
         .slots
         .iter()
         .enumerate()
-        .map(|(s, slot)| (slot.stops_visits().len(), rng.next_u64(), s))
+        .map(|(s, slot)| (slot.visits().len(), rng.next_u64(), s))
         .filter(|&(len, _, _)| len > 0)
         .collect();
     routes.sort_unstable();
@@ -481,7 +507,7 @@ fn empty_shortest_route(problem: &Problem, plan: &mut Plan, rng: &mut Rng) {
         return;
     }
     let s = routes[0].2;
-    let visits = plan.slots[s].stops_visits();
+    let visits = plan.slots[s].visits().to_vec();
     remove_visits(problem, &mut plan.slots, s, &visits);
     plan.left.extend(visits);
     plan.left.sort_unstable();
@@ -508,13 +534,6 @@ fn travel_cost(problem: &Problem, slots: &[Slot]) -> Cost {
         .sum()
 }
 
-/// The slots whose routes differ between two plans.
-fn changed_slots(before: &Plan, after: &Plan) -> Vec<usize> {
-    (0..after.slots.len())
-        .filter(|&s| before.slots[s].stops() != after.slots[s].stops())
-        .collect()
-}
-
 /// The slots a recreate on a problem of many shifts considers for `pending`: the routes of each
 /// visit's nearest visits and the shifts of its nearest technicians, sorted.
 fn nearby_slots(
@@ -523,15 +542,13 @@ fn nearby_slots(
     pending: &[VisitIdx],
     near_shifts: &[Vec<usize>],
 ) -> Vec<usize> {
-    let route_of = route_of(context.problem, plan);
     let mut within: Vec<usize> = pending
         .iter()
         .flat_map(|v| {
             let routes = context.neighbours[v.get()]
                 .iter()
                 .take(RECREATE_NEIGHBOURS)
-                .map(|w| route_of[w.get()])
-                .filter(|&s| s != usize::MAX);
+                .filter_map(|&w| plan.slots.route_of(w));
             routes.chain(near_shifts[v.get()].iter().copied())
         })
         .collect();
@@ -596,7 +613,7 @@ mod tests {
 
     /// Searches `problem` briefly and returns the tracked plan with the checker's total cost of it.
     fn searched(problem: &Problem, seed: u64, islands: usize) -> (Plan, Cost) {
-        let mut slots = route::empty_slots(problem);
+        let mut slots = crate::solver::slots::empty_slots(problem);
         let left = crate::solver::insert::regret_insertion(
             problem,
             &mut slots,

@@ -12,8 +12,8 @@ use crate::solution::{Reason, Stop, Unassigned};
 use super::explain::explain;
 use super::price::{count_checked, flush, price};
 use super::route::{Slot, with_lunch};
-use super::slots::Slots;
 use super::segment;
+use super::slots::Slots;
 
 /// Where a visit would go in one route, and what it would add to the cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -392,17 +392,17 @@ impl Row {
     }
 }
 
-/// The candidate slots of each of `pending`: the slots `within` if given; else every slot
+/// The candidate slots of each of `pending`: its slots in `within` if given; else every slot
 /// (`None`) unless the table would be large, then the shifts of the visit's nearest eligible
 /// technicians by home.
 fn candidates(
     problem: &Problem,
     slots: &[Slot],
     pending: &[VisitIdx],
-    within: Option<&[usize]>,
+    within: Option<&[Vec<usize>]>,
 ) -> Vec<Option<Vec<usize>>> {
     if let Some(within) = within {
-        return vec![Some(within.to_vec()); pending.len()];
+        return within.iter().map(|w| Some(w.clone())).collect();
     }
     if pending.len().saturating_mul(slots.len()) <= DENSE_TABLE
         || problem.technicians.len() <= NEAREST_TECHNICIANS
@@ -468,7 +468,8 @@ fn offer(best: &mut [Option<(Cost, usize)>; 2], entry: (Cost, usize)) {
 /// only, unless `open_routes`); returns the visits left out, each with whether it had a place
 /// that cost more than leaving it out.
 ///
-/// Only the slots `within` (sorted) are considered, if given. Past `deadline`, the visits still
+/// Only the slots `within[i]` (sorted) are considered for `pending[i]`, if given. Past
+/// `deadline`, the visits still
 /// pending go greedily to their cheapest place instead.
 pub fn regret_insert(
     problem: &Problem,
@@ -476,7 +477,7 @@ pub fn regret_insert(
     mut pending: Vec<VisitIdx>,
     open_routes: bool,
     deadline: Option<Instant>,
-    within: Option<&[usize]>,
+    within: Option<&[Vec<usize>]>,
 ) -> Vec<(VisitIdx, bool)> {
     let open = |slot: &Slot| open_routes || !slot.stops.is_empty();
     let place = |slot: &Slot, v| {

@@ -11,8 +11,8 @@ mod local;
 mod price;
 mod route;
 mod search;
-mod slots;
 pub mod segment;
+mod slots;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

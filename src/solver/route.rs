@@ -305,10 +305,11 @@ impl Slot {
     /// Recomputes the segments, the place of the break and the cost after the stops changed.
     pub(super) fn refresh(&mut self, problem: &Problem) {
         self.visits.clear();
-        self.visits.extend(self.stops.iter().filter_map(|s| match s {
-            Stop::Visit(v) => Some(*v),
-            Stop::Restock | Stop::Break => None,
-        }));
+        self.visits
+            .extend(self.stops.iter().filter_map(|s| match s {
+                Stop::Visit(v) => Some(*v),
+                Stop::Restock | Stop::Break => None,
+            }));
         let simple = self.stops.len() == self.visits.len()
             && self.visits.iter().all(|&v| segment::is_simple(problem, v));
         let priced = if simple {

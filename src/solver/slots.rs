@@ -66,7 +66,8 @@ impl Slots {
 
     /// Total cost of the slots.
     pub fn total(&self) -> Cost {
-        self.total.clamp(i128::from(Cost::MIN), i128::from(Cost::MAX)) as Cost
+        self.total
+            .clamp(i128::from(Cost::MIN), i128::from(Cost::MAX)) as Cost
     }
 
     /// How many slots have a route.
@@ -95,6 +96,13 @@ impl Slots {
         self.index(s);
         rebudget(problem, &mut self.all, s);
         week
+    }
+
+    /// The slots changed since the last commit, sorted.
+    pub fn changed(&self) -> Vec<usize> {
+        let mut changed: Vec<usize> = self.journal.iter().map(|&(s, _)| s).collect();
+        changed.sort_unstable();
+        changed
     }
 
     /// Keeps the changes since the last commit; returns the slots they touched, sorted.

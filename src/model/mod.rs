@@ -410,6 +410,11 @@ pub struct Preferences {
 }
 
 impl Preferences {
+    /// Whether the preferences name no technician: every technician is the same to the visit.
+    pub fn are_none(&self) -> bool {
+        self.excluded.is_empty() && !self.is_soft()
+    }
+
     /// Whether any preference costs something.
     pub fn is_soft(&self) -> bool {
         !self.preferred.is_empty() || self.previous.is_some() || self.planned.is_some()

@@ -198,10 +198,21 @@ fn cheapest(
         }
     };
     let mut bounded: Vec<(Cost, usize, usize, Option<usize>)> = Vec::new();
+    // An empty slot whose earlier twin was priced empty with the same budget places a visit
+    // that names no technician alike, and loses the tie.
+    let anyone = problem.visit(v).preferences.are_none();
+    let mut priced_empty: Vec<(usize, Time)> = Vec::new();
     for s in candidates {
         let slot = &slots[s];
         if (!open_routes && slot.stops.is_empty()) || !problem.is_eligible(slot.tech, v) {
             continue;
+        }
+        if let Some(twin) = slot.twin.filter(|_| anyone && slot.stops.is_empty()) {
+            let key = (twin, slot.budget);
+            if priced_empty.contains(&key) {
+                continue;
+            }
+            priced_empty.push(key);
         }
         if slot.segments.is_none() || !segment::is_simple(problem, v) {
             if let Some(p) = best_placement(problem, slot, v) {

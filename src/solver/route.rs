@@ -251,6 +251,9 @@ pub struct Slot {
     pub(super) budget: Time,
     /// Present when every stop is a simple visit.
     pub(super) segments: Option<Segments>,
+    /// The first slot whose technician and shift are this one's in all but the name, when
+    /// there are several such: while empty, they place a visit that names no technician alike.
+    pub(super) twin: Option<usize>,
 }
 
 impl Slot {
@@ -277,6 +280,7 @@ impl Slot {
             working: 0,
             budget: problem.tech(tech).hours.max_weekly.unwrap_or(Time::MAX),
             segments: None,
+            twin: None,
         };
         slot.refresh(problem);
         slot

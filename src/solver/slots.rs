@@ -4,7 +4,9 @@
 
 use std::ops::{Deref, Range};
 
-use crate::model::{Cost, Problem, VisitIdx};
+use std::collections::HashMap;
+
+use crate::model::{Cost, LocIdx, Problem, Technician, Time, VisitIdx};
 use crate::solution::{Route, Stop};
 
 use super::route::{INFEASIBLE, Slot, rebudget, week_of};
@@ -158,13 +160,55 @@ impl Slots {
     }
 }
 
-/// One empty slot per technician shift.
+/// One empty slot per technician shift, each knowing its first twin.
 pub fn empty_slots(problem: &Problem) -> Slots {
-    let all = problem
+    let mut all: Vec<Slot> = problem
         .tech_shifts()
         .map(|(tech, shift)| Slot::new(problem, tech, shift))
         .collect();
+    // Twins share their homes and shift times: compare within those groups only.
+    let mut firsts: HashMap<(LocIdx, LocIdx, Time, Time), Vec<usize>> = HashMap::new();
+    for s in 0..all.len() {
+        let (tech, shift) = (problem.tech(all[s].tech), all[s].shift);
+        let key = (
+            tech.start,
+            tech.end,
+            tech.shifts[shift].start,
+            tech.shifts[shift].end,
+        );
+        let group = firsts.entry(key).or_default();
+        let twin = group.iter().copied().find(|&f| {
+            let other = problem.tech(all[f].tech);
+            other.shifts[all[f].shift] == tech.shifts[shift] && alike(other, tech)
+        });
+        all[s].twin = Some(twin.unwrap_or_else(|| {
+            group.push(s);
+            s
+        }));
+    }
+    let mut count = vec![0u32; all.len()];
+    for slot in &all {
+        count[slot.twin.unwrap_or(0)] += 1;
+    }
+    for slot in &mut all {
+        slot.twin = slot.twin.filter(|&t| count[t] > 1);
+    }
     Slots::new(problem, all)
+}
+
+/// Whether two technicians differ in their names only.
+fn alike(a: &Technician, b: &Technician) -> bool {
+    a.start == b.start
+        && a.end == b.end
+        && a.levels == b.levels
+        && a.work_rate == b.work_rate
+        && a.fixed_cost == b.fixed_cost
+        && a.capacity == b.capacity
+        && a.tools == b.tools
+        && a.parts == b.parts
+        && a.hours == b.hours
+        && a.crew == b.crew
+        && a.distance_factor == b.distance_factor
 }
 
 /// Slots holding `routes` (a route the schedule rejects is left out; each keeps its stops and

@@ -27,9 +27,11 @@
 //! one route fewer and the next shortest route goes.
 //!
 //! Islands (one per thread) search independently from the same start and all adopt the best plan
-//! at fixed iteration counts, so the result depends on the seed, thread count and iteration limit
-//! only. The first island reports its best plan a few times a second; a cancelled search stops
-//! like one out of time, with its best plan.
+//! at fixed iteration counts when the search is limited by iterations, so the result depends on
+//! the seed, thread count and iteration limit only; a search limited by time exchanges at fixed
+//! times instead, so that no island waits at the exchange for a slower one. The first island
+//! reports its best plan a few times a second; a cancelled search stops like one out of time,
+//! with its best plan.
 
 use std::time::{Duration, Instant};
 
@@ -57,8 +59,10 @@ const MAX_STRING: usize = 10;
 const TEMPERATURE: (f64, f64) = (1.0, 0.01);
 /// Recreates that use regret insertion: one in `REGRET_ODDS + 1`.
 const REGRET_ODDS: i64 = 9;
-/// Iterations between exchanges of the best plan among islands.
+/// Iterations between exchanges of the best plan among islands (searches by iterations).
 const EPOCH: u64 = 500;
+/// Exchanges of the best plan among islands over a search by time.
+const EXCHANGES: u32 = 40;
 /// Least time between two progress reports.
 const REPORT_EVERY: Duration = Duration::from_millis(250);
 /// Problems with more technician shifts than this recreate each visit only in the routes of its
@@ -305,12 +309,23 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
             unsaved: Vec::new(),
         })
         .collect();
+    // Searches by time exchange at fixed times, so that no island waits for a slower one;
+    // searches by iterations at fixed iteration counts, so that the plan depends on the seed,
+    // threads and iteration limit only.
+    let by_time = limits.deadline.filter(|_| limits.iterations == u64::MAX);
+    let exchange_every = by_time.map(|deadline| {
+        let span = deadline.saturating_duration_since(started) / EXCHANGES;
+        span.clamp(Duration::from_millis(20), Duration::from_secs(2))
+    });
     let mut done = 0;
     while done < limits.iterations && !context.out_of_time() {
-        let epoch = EPOCH.min(limits.iterations - done);
+        let (epoch, until) = match exchange_every {
+            Some(every) => (0, Some(Instant::now() + every)),
+            None => (EPOCH.min(limits.iterations - done), None),
+        };
         islands
             .par_iter_mut()
-            .for_each(|island| island.run(context, done, epoch, started));
+            .for_each(|island| island.run(context, done, (epoch, until), started));
         done += epoch;
         // Everyone adopts the best plan so far (ties go to the lowest island).
         let leader = islands
@@ -336,9 +351,20 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
 }
 
 impl Island {
-    fn run(&mut self, context: &Context<'_>, done: u64, iterations: u64, started: Instant) {
+    /// Runs `iterations` (after `done` of the phase), or until `until` when given.
+    fn run(
+        &mut self,
+        context: &Context<'_>,
+        done: u64,
+        (iterations, until): (u64, Option<Instant>),
+        started: Instant,
+    ) {
+        let iterations = match until {
+            Some(_) => u64::MAX,
+            None => iterations,
+        };
         for k in 0..iterations {
-            if context.out_of_time() {
+            if context.out_of_time() || until.is_some_and(|u| Instant::now() >= u) {
                 return;
             }
             if self.reported.is_some_and(|at| at.elapsed() >= REPORT_EVERY) {

@@ -60,8 +60,10 @@ const TEMPERATURE: (f64, f64) = (1.0, 0.01);
 const REGRET_ODDS: i64 = 9;
 /// Iterations between exchanges of the best plan among islands (searches by iterations).
 const EPOCH: u64 = 500;
-/// Exchanges of the best plan among islands over a search by time.
-const EXCHANGES: u32 = 40;
+/// Exchanges of the best plan among islands over a search by time (about as often as every
+/// 500 iterations on Solomon's 100 customers: 40 per phase measured 0.30 % on the 44 files at
+/// 10 s with 2 threads, where exchanging every 500 iterations had measured 0.18 %).
+const EXCHANGES: u32 = 400;
 /// Least time between two progress reports.
 const REPORT_EVERY: Duration = Duration::from_millis(250);
 /// Problems with more technician shifts than this recreate each visit only in the routes of its
@@ -325,7 +327,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
     let by_time = limits.deadline.filter(|_| limits.iterations == u64::MAX);
     let exchange_every = by_time.map(|deadline| {
         let span = deadline.saturating_duration_since(started) / EXCHANGES;
-        span.clamp(Duration::from_millis(20), Duration::from_secs(2))
+        span.clamp(Duration::from_millis(10), Duration::from_secs(1))
     });
     let mut done = 0;
     while done < limits.iterations && !context.out_of_time() {

@@ -360,6 +360,22 @@ impl Technician {
                 .all(|r| self.holding(r.skill, r.level) >= usize::from(r.count))
     }
 
+    /// Whether `other` is this technician in all but the name and the shifts: same homes,
+    /// levels, costs, capacity, tools, parts, hours, crew and distance factor.
+    pub fn is_like(&self, other: &Technician) -> bool {
+        self.start == other.start
+            && self.end == other.end
+            && self.levels == other.levels
+            && self.work_rate == other.work_rate
+            && self.fixed_cost == other.fixed_cost
+            && self.capacity == other.capacity
+            && self.tools == other.tools
+            && self.parts == other.parts
+            && self.hours == other.hours
+            && self.crew == other.crew
+            && self.distance_factor == other.distance_factor
+    }
+
     /// Whether a shift may run over, the working time is capped, or a shift has a break.
     pub fn has_shift_rules(&self) -> bool {
         !self.hours.is_plain() || self.shifts.iter().any(|s| s.lunch.is_some())

@@ -6,7 +6,7 @@ use std::ops::{Deref, Range};
 
 use std::collections::HashMap;
 
-use crate::model::{Cost, LocIdx, Problem, Technician, Time, VisitIdx};
+use crate::model::{Cost, LocIdx, Problem, Time, VisitIdx};
 use crate::solution::{Route, Stop};
 
 use super::route::{INFEASIBLE, Slot, rebudget, week_of};
@@ -179,7 +179,7 @@ pub fn empty_slots(problem: &Problem) -> Slots {
         let group = firsts.entry(key).or_default();
         let twin = group.iter().copied().find(|&f| {
             let other = problem.tech(all[f].tech);
-            other.shifts[all[f].shift] == tech.shifts[shift] && alike(other, tech)
+            other.shifts[all[f].shift] == tech.shifts[shift] && other.is_like(tech)
         });
         all[s].twin = Some(twin.unwrap_or_else(|| {
             group.push(s);
@@ -194,21 +194,6 @@ pub fn empty_slots(problem: &Problem) -> Slots {
         slot.twin = slot.twin.filter(|&t| count[t] > 1);
     }
     Slots::new(problem, all)
-}
-
-/// Whether two technicians differ in their names only.
-fn alike(a: &Technician, b: &Technician) -> bool {
-    a.start == b.start
-        && a.end == b.end
-        && a.levels == b.levels
-        && a.work_rate == b.work_rate
-        && a.fixed_cost == b.fixed_cost
-        && a.capacity == b.capacity
-        && a.tools == b.tools
-        && a.parts == b.parts
-        && a.hours == b.hours
-        && a.crew == b.crew
-        && a.distance_factor == b.distance_factor
 }
 
 /// Slots holding `routes` (a route the schedule rejects is left out; each keeps its stops and

@@ -324,18 +324,7 @@ fn interchangeable(problem: &Problem, a: TechIdx, b: TechIdx) -> bool {
                 || p.planned.is_some_and(|(q, _)| q == t)
         })
     };
-    ta.start == tb.start
-        && ta.end == tb.end
-        && ta.levels == tb.levels
-        && ta.shifts == tb.shifts
-        && ta.work_rate == tb.work_rate
-        && ta.fixed_cost == tb.fixed_cost
-        && ta.capacity == tb.capacity
-        && ta.hours == tb.hours
-        && ta.tools == tb.tools
-        && ta.parts == tb.parts
-        && !named(a)
-        && !named(b)
+    ta.is_like(tb) && ta.shifts == tb.shifts && !named(a) && !named(b)
 }
 
 /// The columns of `start` (in the order the variables were created: arcs, serve flags, start

@@ -59,8 +59,9 @@ fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placeme
                 .lunch
                 .map(|at| at + usize::from(at >= position) * middle.len());
             let after_visit = slot.shift_break(problem).map(|_| position + middle.len());
-            let cost = [moved, after_visit]
-                .into_iter()
+            let other = Some(after_visit).filter(|&a| a != moved);
+            let cost = std::iter::once(moved)
+                .chain(other)
                 .filter_map(|lunch| slot.simulated_cost(problem, with_lunch(&stops, lunch)))
                 .min();
             if let Some(cost) = cost {

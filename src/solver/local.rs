@@ -13,7 +13,10 @@
 //! - within one route: relocate of a string, swap, and 2-opt (reversing the visits between).
 //!
 //! Visits are taken in random order and the first improving move is applied, until a whole
-//! pass finds none. Only routes of simple visits (see [`super::segment`]) take part; the others
+//! pass finds none; a later pass tries `u` with `v` again only when one of their routes
+//! changed since `u` was last tried. Each move is first bounded by what its routes cost at
+//! least (fixed cost, distance and travel, arc by arc), which rejects most moves before their
+//! segments are joined. Only routes of simple visits (see [`super::segment`]) take part; the others
 //! are rearranged by ruin and recreate alone. A move is priced by segment joins in O(1); when
 //! a changed route holds a visit with an SLA due time, that price is a lower bound (lateness
 //! of the unchanged prefix, the moved visits and a tail that starts no earlier included), and
@@ -29,7 +32,7 @@ use crate::rng::Rng;
 
 use crate::solution::Stop;
 
-use super::price::{Price, count_checked, price};
+use super::price::{Price, count_checked, least_cost, price};
 use super::route::{Slot, with_lunch};
 use super::slots::{Slots, set_visits};
 
@@ -137,6 +140,19 @@ impl<'r> Piece<'r> {
         )
     }
 
+    /// A lower bound of [`Piece::price`] (see [`least_cost`]).
+    fn least_cost(&self, problem: &Problem, slots: &[Slot]) -> Cost {
+        let (source, from) = self.tail;
+        least_cost(
+            problem,
+            &slots[self.slot],
+            self.keep,
+            self.mid_visits(),
+            &slots[source],
+            from,
+        )
+    }
+
     fn build(&self, slots: &[Slot]) -> Vec<VisitIdx> {
         let (source, from) = self.tail;
         slots[self.slot].visits()[..self.keep]
@@ -155,10 +171,20 @@ type Change = Vec<(usize, Vec<VisitIdx>)>;
 /// the reference schedule for routes whose bound is not their cost.
 fn improving(problem: &Problem, slots: &[Slot], pieces: &[Piece<'_>]) -> Option<Change> {
     let old: Cost = pieces.iter().map(|p| slots[p.slot].cost).sum();
+    // Cheap bounds first: most moves fail on distance alone.
+    let mut least = [0; 2];
+    for (piece, least) in pieces.iter().zip(&mut least) {
+        *least = piece.least_cost(problem, slots);
+    }
+    let mut rest: Cost = least.iter().sum();
+    if rest >= old {
+        return None;
+    }
     let mut prices = [None; 2];
     let mut new: Cost = 0;
-    for (piece, price) in pieces.iter().zip(&mut prices) {
-        let p = piece.price(problem, slots, old - new)?;
+    for ((piece, price), least) in pieces.iter().zip(&mut prices).zip(least) {
+        rest -= least;
+        let p = piece.price(problem, slots, old - new - rest)?;
         new += p.cost;
         if new >= old {
             return None;
@@ -309,21 +335,33 @@ pub fn improve(
     };
     rng.shuffle(&mut order);
     let place = |slots: &Slots, v| slots.place_of(v).filter(|&(s, _)| fast(slots, s));
+    // Moves of `u` are tried again only with a neighbour when one of their two routes changed
+    // since `u` was last tried: `tested[k]` is when `order[k]` was, `changed[s]` when slot `s`
+    // last changed, on a clock that ticks with every move.
+    let mut tested = vec![0u64; order.len()];
+    let mut changed = vec![0u64; slots.len()];
+    let mut clock = 1u64;
     let mut improved = false;
     loop {
         let mut moved = false;
-        for &u in &order {
+        for (k, &u) in order.iter().enumerate() {
             if stop() {
                 return improved || moved;
             }
+            let since = std::mem::replace(&mut tested[k], clock);
             for &v in neighbours[u.get()].iter().take(GRANULAR) {
                 let (Some(pu), Some(pv)) = (place(slots, u), place(slots, v)) else {
                     continue;
                 };
+                if changed[pu.0] < since && changed[pv.0] < since {
+                    continue;
+                }
                 let Some(change) = improving_move(problem, slots, pu, pv) else {
                     continue;
                 };
+                clock += 1;
                 for (s, visits) in change {
+                    changed[s] = clock;
                     set_visits(problem, slots, s, &visits);
                 }
                 moved = true;

@@ -177,6 +177,51 @@ impl Pieces<'_> {
     }
 }
 
+/// A lower bound of what [`price`] would say of the same route: its fixed cost, distance and
+/// pay for travel, summed arc by arc (service, waiting, lateness and the rest only add).
+pub(super) fn least_cost(
+    problem: &Problem,
+    own: &Slot,
+    keep: usize,
+    mids: impl Iterator<Item = VisitIdx>,
+    source: &Slot,
+    from: usize,
+) -> Cost {
+    let (Some(mine), Some(theirs)) = (own.segments.as_ref(), source.segments.as_ref()) else {
+        return 0;
+    };
+    let head = &mine.loose.prefix[keep];
+    // Distance, travel time and place after the stops so far.
+    let mut sum = (head.distance, head.travel, head.last);
+    let arc = |(distance, travel, at): (i64, Time, _), to| {
+        let (d, t) = (problem.travel.distance(at, to), problem.travel.time(at, to));
+        (distance + d, travel + t, to)
+    };
+    let mut served = keep > 0;
+    for v in mids {
+        sum = arc(sum, problem.visit(v).loc);
+        served = true;
+    }
+    if let Some(tail) = theirs.loose.tail.get(from) {
+        let (distance, travel, _) = arc(sum, tail.first);
+        sum = (distance + tail.distance, travel + tail.travel, tail.last);
+        served = true;
+    }
+    if !served {
+        return 0;
+    }
+    let (distance, travel, _) = arc(sum, mine.loose.end().first);
+    let tech = problem.tech(own.tech);
+    let distance = problem
+        .objective
+        .distance
+        .apply(distance)
+        .saturating_mul(tech.distance_factor);
+    tech.fixed_cost
+        .saturating_add(distance)
+        .saturating_add(tech.work_rate.apply(travel))
+}
+
 /// Prices the route of `own` made of its first `keep` stops, then `mids`, then the stops of
 /// `source` from `from` on, then `own`'s end; `None` when it breaks a window, the shift, the
 /// capacity or `own`'s working-time budget, when a route has no segments, or when it costs
@@ -204,6 +249,9 @@ pub(super) fn price(
     let cache = own.segments.as_ref()?;
     let other = source.segments.as_ref()?;
     count_priced();
+    if least_cost(problem, own, keep, mids.clone(), source, from) >= limit {
+        return None;
+    }
     let same = std::ptr::eq(own, source);
     let pieces = Pieces {
         own,
@@ -312,8 +360,9 @@ mod tests {
 
     /// Routes rebuilt from random pieces, with and without breaks: segments agree with the
     /// reference schedule (the route with its break where the price puts it) on feasibility,
-    /// give its cost when no visit is due, and never more than it otherwise; and no place of
-    /// the break beats a price known to be exact by more than the places it tries.
+    /// give its cost when no visit is due, and never more than it otherwise; no place of
+    /// the break beats a price known to be exact by more than the places it tries; and
+    /// [`least_cost`] is never above the schedule's cost.
     #[test]
     fn prices_are_exact_without_due_times_and_lower_bounds_with_them() {
         let mut rng = Rng::new(5);
@@ -365,6 +414,15 @@ mod tests {
                     .chain((0..=visits.len()).map(Some))
                     .filter_map(|at| slots[a].simulated_cost(&problem, place_lunch(&visits, at)))
                     .min();
+                let least = least_cost(
+                    &problem,
+                    &slots[a],
+                    keep,
+                    mids.iter().copied(),
+                    &slots[b],
+                    from,
+                );
+                assert!(best.is_none_or(|b| least <= b), "route {visits:?}: {least} > {best:?}");
                 let Some(price) = price else {
                     assert!(
                         best.is_none() || slots[a].shift_break(&problem).is_some(),

@@ -58,6 +58,8 @@ const MAX_STRING: usize = 10;
 const TEMPERATURE: (f64, f64) = (1.0, 0.01);
 /// Recreates that use regret insertion: one in `REGRET_ODDS + 1`.
 const REGRET_ODDS: i64 = 9;
+/// Greedy recreates that open a route for their first visit: one in `OPEN_ODDS + 1`.
+const OPEN_ODDS: i64 = 4;
 /// Iterations between exchanges of the best plan among islands (searches by iterations).
 const EPOCH: u64 = 500;
 /// Exchanges of the best plan among islands over a search by time (about as often as every
@@ -670,6 +672,19 @@ fn recreate(
         );
         plan.left.extend(left.into_iter().map(|(v, _)| v));
     } else {
+        // Now and then the first visit opens a route of its own, which the others may join:
+        // more, shorter routes can be cheaper where windows are wide, and single moves do not
+        // find them (splitting a route alone never shortens it).
+        if open_routes && rng.range(0, OPEN_ODDS) == 0 {
+            let empty: Vec<usize> = (0..plan.slots.len())
+                .filter(|&s| plan.slots[s].stops.is_empty())
+                .collect();
+            if let Some(&v) = pending.first().filter(|_| !empty.is_empty()) {
+                if insert_cheapest(problem, &mut plan.slots, v, true, Some(&empty)) {
+                    pending.remove(0);
+                }
+            }
+        }
         for v in pending {
             let within = near(&plan.slots, v);
             if !insert_cheapest(problem, &mut plan.slots, v, open_routes, within.as_deref()) {

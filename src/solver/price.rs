@@ -190,12 +190,19 @@ pub(super) fn least_cost(
     let (Some(mine), Some(theirs)) = (own.segments.as_ref(), source.segments.as_ref()) else {
         return 0;
     };
+    let tech = problem.tech(own.tech);
+    // Travel times only matter when they are paid for.
+    let paid = tech.work_rate.cost != 0;
     let head = &mine.loose.prefix[keep];
     // Distance, travel time and place after the stops so far.
     let mut sum = (head.distance, head.travel, head.last);
     let arc = |(distance, travel, at): (i64, Time, _), to| {
-        let (d, t) = (problem.travel.distance(at, to), problem.travel.time(at, to));
-        (distance + d, travel + t, to)
+        let time = if paid { problem.travel.time(at, to) } else { 0 };
+        (
+            distance + problem.travel.distance(at, to),
+            travel + time,
+            to,
+        )
     };
     let mut served = keep > 0;
     for v in mids {
@@ -211,7 +218,6 @@ pub(super) fn least_cost(
         return 0;
     }
     let (distance, travel, _) = arc(sum, mine.loose.end().first);
-    let tech = problem.tech(own.tech);
     let distance = problem
         .objective
         .distance
@@ -422,7 +428,10 @@ mod tests {
                     &slots[b],
                     from,
                 );
-                assert!(best.is_none_or(|b| least <= b), "route {visits:?}: {least} > {best:?}");
+                assert!(
+                    best.is_none_or(|b| least <= b),
+                    "route {visits:?}: {least} > {best:?}"
+                );
                 let Some(price) = price else {
                     assert!(
                         best.is_none() || slots[a].shift_break(&problem).is_some(),

@@ -8,7 +8,10 @@
 //! greedy cheapest insertion in a random, largest-demand, farthest or tightest-window order,
 //! priced through the concatenation segments so an iteration stays cheap; now and then regret
 //! insertion (on Solomon R2 and RC2 at 5 s, two seeds: 0.58 % mean gap with it, 0.87 %
-//! without). Local search runs on new best plans, and on large problems on every trial's
+//! without). Up to one greedy recreate in five first opens a route for its first visit, so the
+//! search can reach plans of more, shorter routes (Gehring–Homberger R2 wants them); each
+//! island gives these less of its recreates as they are accepted less often than the others
+//! (on field days, where a route costs a drive from home, they rarely are). Local search runs on new best plans, and on large problems on every trial's
 //! changed routes (see [`POLISH_TRIALS_ABOVE`]): on Solomon's 100 customers that costs more
 //! iterations than it gains.
 //!
@@ -58,8 +61,13 @@ const MAX_STRING: usize = 10;
 const TEMPERATURE: (f64, f64) = (1.0, 0.01);
 /// Recreates that use regret insertion: one in `REGRET_ODDS + 1`.
 const REGRET_ODDS: i64 = 9;
-/// Greedy recreates that open a route for their first visit: one in `OPEN_ODDS + 1`.
-const OPEN_ODDS: i64 = 4;
+/// Most share of greedy recreates that open a route for their first visit; an island gives
+/// them less when they are accepted less often than the others (see [`Island::opening`]).
+const OPEN_SHARE: f64 = 0.2;
+/// Least such share.
+const OPEN_SHARE_LEAST: f64 = 0.01;
+/// Weight of one trial in the smoothed acceptance rates of [`Island::opening`].
+const OPEN_SMOOTHING: f64 = 0.01;
 /// Iterations between exchanges of the best plan among islands (searches by iterations).
 const EPOCH: u64 = 500;
 /// Exchanges of the best plan among islands over a search by time (about as often as every
@@ -226,6 +234,9 @@ struct Island {
     iterations: u64,
     /// Slots whose routes in `current` may differ from those in `best`.
     unsaved: Vec<usize>,
+    /// Smoothed acceptance rates of greedy recreates that opened a route and of those that
+    /// did not.
+    opening: (f64, f64),
 }
 
 impl Island {
@@ -246,6 +257,22 @@ impl Island {
         self.unsaved.clear();
         self.best.left.clone_from(&self.current.left);
         self.best.cost = self.current.cost;
+    }
+
+    /// The share of greedy recreates that open a route: [`OPEN_SHARE`] while they are accepted
+    /// as often as the others, less as they are accepted less.
+    fn open_share(&self) -> f64 {
+        let (opened, other) = self.opening;
+        (OPEN_SHARE * opened / other.max(f64::MIN_POSITIVE)).clamp(OPEN_SHARE_LEAST, OPEN_SHARE)
+    }
+
+    /// Notes whether a greedy trial (one that `opened` a route or not) was accepted.
+    fn note_opening(&mut self, opened: bool, accepted: bool) {
+        let rate = match opened {
+            true => &mut self.opening.0,
+            false => &mut self.opening.1,
+        };
+        *rate += OPEN_SMOOTHING * (f64::from(u8::from(accepted)) - *rate);
     }
 
     /// Takes `plan` as both the current and the best plan.
@@ -321,6 +348,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
             reported: (k == 0).then_some(started),
             iterations: 0,
             unsaved: Vec::new(),
+            opening: (1.0, 1.0),
         })
         .collect();
     // Searches by time exchange at fixed times, so that no island waits for a slower one;
@@ -399,7 +427,8 @@ impl Island {
             // The trial changes the current plan in place; a rejected one is undone.
             let (left, cost) = (self.current.left.clone(), self.current.cost);
             let removed = ruin(context, &mut self.current, &mut self.rng);
-            recreate(context, &mut self.current, removed, &mut self.rng, !fleet);
+            let open = (!fleet).then(|| self.open_share());
+            let kind = recreate(context, &mut self.current, removed, &mut self.rng, open);
             if context.polish_trials {
                 let focus = self.current.slots.changed();
                 local::improve(
@@ -439,6 +468,9 @@ impl Island {
                     (trial_key.1 as f64) < current_key.1 as f64 + threshold
                 }
             };
+            if let Recreate::Greedy { opened } = kind {
+                self.note_opening(opened, accept);
+            }
             if !accept {
                 self.current.slots.undo();
                 self.current.left = left;
@@ -620,16 +652,27 @@ fn nearby_slots(
     within
 }
 
-/// Reinserts `removed` and the visits left out (opening routes only if `open_routes`): now and
-/// then by regret insertion, mostly each at its cheapest place in a random order of a randomly
-/// chosen kind.
+/// How a recreate put the visits back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recreate {
+    Regret,
+    /// Each at its cheapest place; `opened` when the first one opened a route of its own.
+    Greedy {
+        opened: bool,
+    },
+}
+
+/// Reinserts `removed` and the visits left out (opening routes only when `open` gives the share
+/// of greedy recreates whose first visit opens one): now and then by regret insertion, mostly
+/// each at its cheapest place in a random order of a randomly chosen kind.
 fn recreate(
     context: &Context<'_>,
     plan: &mut Plan,
     mut pending: Vec<VisitIdx>,
     rng: &mut Rng,
-    open_routes: bool,
-) {
+    open: Option<f64>,
+) -> Recreate {
+    let open_routes = open.is_some();
     let problem = context.problem;
     pending.append(&mut plan.left);
     rng.shuffle(&mut pending);
@@ -671,28 +714,32 @@ fn recreate(
             within.as_deref(),
         );
         plan.left.extend(left.into_iter().map(|(v, _)| v));
-    } else {
-        // Now and then the first visit opens a route of its own, which the others may join:
-        // more, shorter routes can be cheaper where windows are wide, and single moves do not
-        // find them (splitting a route alone never shortens it).
-        if open_routes && rng.range(0, OPEN_ODDS) == 0 {
-            let empty: Vec<usize> = (0..plan.slots.len())
-                .filter(|&s| plan.slots[s].stops.is_empty())
-                .collect();
-            if let Some(&v) = pending.first().filter(|_| !empty.is_empty()) {
-                if insert_cheapest(problem, &mut plan.slots, v, true, Some(&empty)) {
-                    pending.remove(0);
-                }
-            }
-        }
-        for v in pending {
-            let within = near(&plan.slots, v);
-            if !insert_cheapest(problem, &mut plan.slots, v, open_routes, within.as_deref()) {
-                plan.left.push(v);
+        plan.left.sort_unstable();
+        return Recreate::Regret;
+    }
+    // Now and then the first visit opens a route of its own, which the others may join:
+    // more, shorter routes can be cheaper where windows are wide, and single moves do not
+    // find them (splitting a route alone never shortens it).
+    let mut opened = false;
+    if open.is_some_and(|share| rng.unit() < share) {
+        let empty: Vec<usize> = (0..plan.slots.len())
+            .filter(|&s| plan.slots[s].stops.is_empty())
+            .collect();
+        if let Some(&v) = pending.first().filter(|_| !empty.is_empty()) {
+            opened = insert_cheapest(problem, &mut plan.slots, v, true, Some(&empty));
+            if opened {
+                pending.remove(0);
             }
         }
     }
+    for v in pending {
+        let within = near(&plan.slots, v);
+        if !insert_cheapest(problem, &mut plan.slots, v, open_routes, within.as_deref()) {
+            plan.left.push(v);
+        }
+    }
     plan.left.sort_unstable();
+    Recreate::Greedy { opened }
 }
 
 #[cfg(test)]

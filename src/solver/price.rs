@@ -193,9 +193,9 @@ pub(super) fn least_cost(
     let tech = problem.tech(own.tech);
     // Travel times only matter when they are paid for.
     let paid = tech.work_rate.cost != 0;
-    let head = &mine.loose.prefix[keep];
+    let head = mine.reach[keep];
     // Distance, travel time and place after the stops so far.
-    let mut sum = (head.distance, head.travel, head.last);
+    let mut sum = (head.distance, head.travel, head.at);
     let arc = |(distance, travel, at): (i64, Time, _), to| {
         let time = if paid { problem.travel.time(at, to) } else { 0 };
         (
@@ -209,9 +209,16 @@ pub(super) fn least_cost(
         sum = arc(sum, problem.visit(v).loc);
         served = true;
     }
-    if let Some(tail) = theirs.loose.tail.get(from) {
-        let (distance, travel, _) = arc(sum, tail.first);
-        sum = (distance + tail.distance, travel + tail.travel, tail.last);
+    let reach = &theirs.reach;
+    if let Some(first) = reach.get(from + 1) {
+        // The tail: stops `from..` of the source.
+        let last = reach[reach.len() - 1];
+        let (distance, travel, _) = arc(sum, first.at);
+        sum = (
+            distance + last.distance - first.distance,
+            travel + last.travel - first.travel,
+            last.at,
+        );
         served = true;
     }
     if !served {

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use crate::model::{Break, Cost, Problem, TechIdx, Time, VisitIdx};
+use crate::model::{Break, Cost, LocIdx, Problem, TechIdx, Time, VisitIdx};
 use crate::solution::schedule::{lateness, simulate};
 use crate::solution::{Route, Stop};
 
@@ -158,6 +158,17 @@ pub(super) struct Segments {
     pub(super) least_late: Cost,
     /// Whether a stop's duration or cost depends on the technician.
     pub(super) personal: bool,
+    /// `reach[k]`: distance and travel time from the start through the first `k` stops, and
+    /// where they end; compact, for bounds that read no segment.
+    pub(super) reach: Vec<Reach>,
+}
+
+/// Distance and travel time of a route's start through some of its stops, and where they end.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Reach {
+    pub(super) distance: i64,
+    pub(super) travel: Time,
+    pub(super) at: LocIdx,
 }
 
 /// What visit `v` costs when it starts one tick after its due time ([`Cost::MAX`] when it has
@@ -358,7 +369,15 @@ impl Slot {
                 .min()
                 .unwrap_or(Cost::MAX),
             personal: visits.iter().any(|&v| problem.is_personal(v)),
+            reach: Vec::new(),
         };
+        cache.reach = (cache.loose.prefix.iter())
+            .map(|p| Reach {
+                distance: p.distance,
+                travel: p.travel,
+                at: p.last,
+            })
+            .collect();
         cache.note_dues(problem, tech, visits);
         let cost_of = |route: Segment| {
             (route.duration <= budget)

@@ -16,8 +16,8 @@
 //! pass finds none; a later pass tries `u` with `v` again only when one of their routes
 //! changed since `u` was last tried. Each move is first bounded by what its routes cost at
 //! least (fixed cost, distance and travel, arc by arc), which rejects most moves before their
-//! segments are joined. Only routes of simple visits (see [`super::segment`]) take part; the others
-//! are rearranged by ruin and recreate alone. A move is priced by segment joins in O(1); when
+//! segments are joined. Only routes of simple visits (see [`super::segment`]) take part; the
+//! others are rearranged by ruin and recreate alone. A move is priced by segment joins in O(1); when
 //! a changed route holds a visit with an SLA due time, that price is a lower bound (lateness
 //! of the unchanged prefix, the moved visits and a tail that starts no earlier included), and
 //! only moves whose bounds beat the current cost are priced exactly by the reference schedule
@@ -30,7 +30,7 @@ use crate::rng::Rng;
 
 use crate::solution::Stop;
 
-use super::price::{Price, count_checked, least_cost, price};
+use super::price::{Price, count_checked, least_cost, price_at_least};
 use super::route::{Slot, with_lunch};
 use super::slots::{Slots, set_visits};
 
@@ -100,9 +100,10 @@ impl<'r> Piece<'r> {
             .chain(third.iter().copied())
     }
 
-    /// The cost of the rebuilt route (or a lower bound, see [`price`]), or `None` when it is
-    /// infeasible or not allowed.
-    fn price(&self, problem: &Problem, slots: &[Slot], limit: Cost) -> Option<Price> {
+    /// The cost of the rebuilt route (or a lower bound, see [`price_at_least`]), known to be
+    /// at least `least` (its [`Piece::least_cost`]), or `None` when it is infeasible, not
+    /// allowed, or costs `limit` or more.
+    fn price(&self, problem: &Problem, slots: &[Slot], least: Cost, limit: Cost) -> Option<Price> {
         let own = &slots[self.slot];
         let (source, from) = self.tail;
         let tail_len = slots[source].visits().len() - from;
@@ -127,14 +128,14 @@ impl<'r> Piece<'r> {
         if !allowed {
             return None;
         }
-        price(
+        price_at_least(
             problem,
             own,
             self.keep,
             self.mid_visits(),
             &slots[source],
             from,
-            limit,
+            (least, limit),
         )
     }
 
@@ -182,7 +183,7 @@ fn improving(problem: &Problem, slots: &[Slot], pieces: &[Piece<'_>]) -> Option<
     let mut new: Cost = 0;
     for ((piece, price), least) in pieces.iter().zip(&mut prices).zip(least) {
         rest -= least;
-        let p = piece.price(problem, slots, old - new - rest)?;
+        let p = piece.price(problem, slots, least, old - new - rest)?;
         new += p.cost;
         if new >= old {
             return None;

@@ -259,10 +259,25 @@ pub(super) fn price(
     from: usize,
     limit: Cost,
 ) -> Option<Price> {
+    let least = least_cost(problem, own, keep, mids.clone(), source, from);
+    price_at_least(problem, own, keep, mids, source, from, (least, limit))
+}
+
+/// [`price`] of a route the caller has bounded already: it costs at least `least`, its
+/// [`least_cost`].
+pub(super) fn price_at_least(
+    problem: &Problem,
+    own: &Slot,
+    keep: usize,
+    mids: impl Iterator<Item = VisitIdx> + Clone,
+    source: &Slot,
+    from: usize,
+    (least, limit): (Cost, Cost),
+) -> Option<Price> {
     let cache = own.segments.as_ref()?;
     let other = source.segments.as_ref()?;
     count_priced();
-    if least_cost(problem, own, keep, mids.clone(), source, from) >= limit {
+    if least >= limit {
         return None;
     }
     let same = std::ptr::eq(own, source);

@@ -11,9 +11,10 @@
 //! without). Up to one greedy recreate in five first opens a route for its first visit, so the
 //! search can reach plans of more, shorter routes (Gehring–Homberger R2 wants them); each
 //! island gives these less of its recreates as they are accepted less often than the others
-//! (on field days, where a route costs a drive from home, they rarely are). Local search runs on new best plans, and on large problems on every trial's
-//! changed routes (see [`POLISH_TRIALS_ABOVE`]): on Solomon's 100 customers that costs more
-//! iterations than it gains.
+//! (on field days, where a route costs a drive from home, they rarely are). Local search runs
+//! on new best plans, and on large problems on every trial's changed routes (see
+//! [`POLISH_TRIALS_ABOVE`]): on Solomon's 100 customers that costs more iterations than it
+//! gains.
 //!
 //! A trial changes the current plan in place ([`super::slots::Slots`] journals the routes it
 //! touches) and is undone when rejected, so an iteration costs what its routes cost, not what

@@ -154,3 +154,54 @@ pub fn with_breaks(mut problem: Problem, seed: u64) -> Problem {
     }
     problem
 }
+
+/// `problem` with tools and spare parts: three tool types and three part types, each
+/// technician setting out with one tool and 0–1 of each part, a third of the visits needing a
+/// tool and a third using up a part, and a depot to restock at (at the first customer's
+/// site).
+pub fn with_kit(mut problem: Problem, seed: u64) -> Problem {
+    let mut rng = Rng::new(seed ^ 0x7e57);
+    for tech in &mut problem.technicians {
+        tech.tools = 1 << rng.range(0, 2);
+        tech.parts = (0..3).map(|_| rng.range(0, 1)).collect();
+    }
+    for visit in &mut problem.visits {
+        if rng.chance(0.33) {
+            visit.tools = 1 << rng.range(0, 2);
+        }
+        visit.parts = vec![0; 3];
+        if rng.chance(0.33) {
+            visit.parts[rng.range(0, 2) as usize] = 1;
+        }
+    }
+    let loc = problem.visits[0].loc;
+    problem.depot = Some(crate::model::Depot {
+        id: "D".into(),
+        loc,
+    });
+    problem
+}
+
+/// `problem` with a third of its visits' windows split in two by a gap of a third of the
+/// window.
+pub fn with_two_windows(mut problem: Problem, seed: u64) -> Problem {
+    let mut rng = Rng::new(seed ^ 0x2a2a);
+    for visit in &mut problem.visits {
+        if let [w] = visit.windows[..] {
+            if rng.chance(0.33) && w.end - w.start >= 3 {
+                let third = (w.end - w.start) / 3;
+                visit.windows = vec![
+                    Window {
+                        start: w.start,
+                        end: w.start + third,
+                    },
+                    Window {
+                        start: w.end - third,
+                        end: w.end,
+                    },
+                ];
+            }
+        }
+    }
+    problem
+}

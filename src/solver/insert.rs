@@ -7,12 +7,11 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::model::{Cost, Problem, TechIdx, Time, VisitIdx};
-use crate::solution::{Reason, Stop, Unassigned};
+use crate::solution::{Reason, Unassigned};
 
 use super::explain::explain;
 use super::price::{count_checked, flush, price};
-use super::route::{Slot, with_lunch};
-use super::segment;
+use super::route::{Restocks, Slot, stops_of};
 use super::slots::Slots;
 
 /// Where a visit would go in one route, and what it would add to the cost.
@@ -20,78 +19,27 @@ use super::slots::Slots;
 struct Placement {
     delta: Cost,
     position: usize,
-    restock: bool,
     /// Whether `delta` is exact (else a lower bound, see [`bound_placement`]).
     settled: bool,
 }
 
-fn needs_restock(problem: &Problem, v: VisitIdx) -> bool {
-    let visit = problem.visit(v);
-    problem.depot.is_some() && visit.needs_kit()
-}
-
-/// The cheapest feasible placement of `v` in `slot`.
+/// The cheapest feasible placement of `v` in `slot`: by segments in O(1) per position; where
+/// they give only a lower bound (SLA due times, several windows), the reference schedule
+/// prices the positions whose bound could still beat the best cost found, cheapest first.
 fn best_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placement> {
     if !problem.is_eligible(slot.tech, v) {
         return None;
     }
-    if slot.segments.is_some() && segment::is_simple(problem, v) {
-        return best_segment_placement(problem, slot, v);
-    }
-    let restock_options: &[bool] = if needs_restock(problem, v) {
-        &[false, true]
-    } else {
-        &[false]
-    };
-    let mut best: Option<Placement> = None;
-    for position in 0..=slot.stops.len() {
-        for &restock in restock_options {
-            let (before, after) = slot.stops.split_at(position);
-            let middle: &[Stop] = if restock {
-                &[Stop::Restock, Stop::Visit(v)]
-            } else {
-                &[Stop::Visit(v)]
-            };
-            let stops: Vec<Stop> = before.iter().chain(middle).chain(after).copied().collect();
-            // The break where it was, or (for a route that has none) right after the visit;
-            // the slot places it anew once the visit is in.
-            let moved = slot
-                .lunch
-                .map(|at| at + usize::from(at >= position) * middle.len());
-            let after_visit = slot.shift_break(problem).map(|_| position + middle.len());
-            let other = Some(after_visit).filter(|&a| a != moved);
-            let cost = std::iter::once(moved)
-                .chain(other)
-                .filter_map(|lunch| slot.simulated_cost(problem, with_lunch(&stops, lunch)))
-                .min();
-            if let Some(cost) = cost {
-                let delta = cost - slot.cost;
-                if best.is_none_or(|b| delta < b.delta) {
-                    best = Some(Placement {
-                        delta,
-                        position,
-                        restock,
-                        settled: true,
-                    });
-                }
-            }
-        }
-    }
-    best
-}
-
-/// [`best_placement`] by segments, for a simple visit in a simple route: O(1) per position;
-/// when SLA due times are involved, the reference schedule prices the positions whose lower
-/// bound could still beat the best cost found, cheapest bound first.
-fn best_segment_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placement> {
     let priced = segment_placements(problem, slot, v, Cost::MAX);
     let mut best = priced.exact;
-    for (bound, position, lunch) in priced.bounded {
-        if best.is_some_and(|b| (bound, position) >= (b.delta, b.position)) {
+    for bounded in priced.bounded {
+        if best.is_some_and(|b| (bounded.bound, bounded.position) >= (b.delta, b.position)) {
             break;
         }
-        let found = checked(problem, slot, v, position, lunch);
-        if found.is_some_and(|f| best.is_none_or(|b| (f.delta, position) < (b.delta, b.position))) {
+        let found = checked(problem, slot, v, &bounded);
+        if found.is_some_and(|f| {
+            best.is_none_or(|b| (f.delta, bounded.position) < (b.delta, b.position))
+        }) {
             best = found;
         }
     }
@@ -101,41 +49,45 @@ fn best_segment_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option
 /// [`best_placement`], or a lower bound of it (not `settled`) when only the reference schedule
 /// could tell it.
 fn bound_placement(problem: &Problem, slot: &Slot, v: VisitIdx) -> Option<Placement> {
-    if slot.segments.is_none() || !segment::is_simple(problem, v) {
-        return best_placement(problem, slot, v);
-    }
     if !problem.is_eligible(slot.tech, v) {
         return None;
     }
     let priced = segment_placements(problem, slot, v, Cost::MAX);
     match (priced.exact, priced.bounded.first()) {
         (exact, None) => exact,
-        (Some(exact), Some(&(bound, _, _))) if exact.delta <= bound => Some(exact),
-        (_, Some(&(bound, position, _))) => Some(Placement {
-            delta: bound,
-            position,
-            restock: false,
+        (Some(exact), Some(b)) if exact.delta <= b.bound => Some(exact),
+        (_, Some(b)) => Some(Placement {
+            delta: b.bound,
+            position: b.position,
             settled: false,
         }),
     }
 }
 
-/// The placements of a visit in one slot as segments price them: the cheapest of those they
-/// price exactly, and lower bounds of those only the reference schedule prices, as (bound of
-/// the delta, position, place of the break), cheapest first.
-struct Priced {
-    exact: Option<Placement>,
-    bounded: Vec<(Cost, usize, Option<usize>)>,
+/// A placement segments price only by a lower bound: the bound of its delta, and where the
+/// visit, the break and the restock go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Bounded {
+    bound: Cost,
+    position: usize,
+    lunch: Option<usize>,
+    restocks: Restocks,
 }
 
-/// [`Priced`] placements of simple visit `v` in `slot` (of simple visits) that add less than
-/// `limit`.
+/// The placements of a visit in one slot as segments price them: the cheapest of those they
+/// price exactly, and those only the reference schedule prices, cheapest bound first.
+struct Priced {
+    exact: Option<Placement>,
+    bounded: Vec<Bounded>,
+}
+
+/// [`Priced`] placements of visit `v` in `slot` that add less than `limit`.
 fn segment_placements(problem: &Problem, slot: &Slot, v: VisitIdx, limit: Cost) -> Priced {
     let mut priced = Priced {
         exact: None,
         bounded: Vec::new(),
     };
-    for position in 0..=slot.stops.len() {
+    for position in 0..=slot.visits().len() {
         let least = priced.exact.map_or(limit, |b| b.delta.min(limit));
         let one = std::iter::once(v);
         let limit = slot.cost.saturating_add(least);
@@ -148,34 +100,31 @@ fn segment_placements(problem: &Problem, slot: &Slot, v: VisitIdx, limit: Cost) 
                 priced.exact = Some(Placement {
                     delta,
                     position,
-                    restock: false,
                     settled: true,
                 })
             }
-            false => priced.bounded.push((delta, position, price.lunch)),
+            false => priced.bounded.push(Bounded {
+                bound: delta,
+                position,
+                lunch: price.lunch,
+                restocks: price.restocks,
+            }),
         }
     }
     priced.bounded.sort_unstable();
     priced
 }
 
-/// Placement of `v` in `slot` at `position` with the break after `lunch` stops, priced by the
-/// reference schedule.
-fn checked(
-    problem: &Problem,
-    slot: &Slot,
-    v: VisitIdx,
-    position: usize,
-    lunch: Option<usize>,
-) -> Option<Placement> {
+/// Placement of `v` in `slot` where `bounded` puts it, priced by the reference schedule.
+fn checked(problem: &Problem, slot: &Slot, v: VisitIdx, bounded: &Bounded) -> Option<Placement> {
     count_checked();
-    let mut stops = slot.stops.clone();
-    stops.insert(position, Stop::Visit(v));
-    let cost = slot.simulated_cost(problem, with_lunch(&stops, lunch))?;
+    let mut visits = slot.visits().to_vec();
+    visits.insert(bounded.position, v);
+    let stops = stops_of(&visits, bounded.restocks, bounded.lunch);
+    let cost = slot.simulated_cost(problem, stops)?;
     Some(Placement {
         delta: cost - slot.cost,
-        position,
-        restock: false,
+        position: bounded.position,
         settled: true,
     })
 }
@@ -198,42 +147,36 @@ fn cheapest(
             *best = Some((p.delta, s, p));
         }
     };
-    let mut bounded: Vec<(Cost, usize, usize, Option<usize>)> = Vec::new();
+    let mut bounded: Vec<(Bounded, usize)> = Vec::new();
     // An empty slot whose earlier twin was priced empty with the same budget places a visit
     // that names no technician alike, and loses the tie.
     let anyone = problem.visit(v).preferences.are_none();
     let mut priced_empty: Vec<(usize, Time)> = Vec::new();
     for s in candidates {
         let slot = &slots[s];
-        if (!open_routes && slot.stops.is_empty()) || !problem.is_eligible(slot.tech, v) {
+        if (!open_routes && slot.visits().is_empty()) || !problem.is_eligible(slot.tech, v) {
             continue;
         }
-        if let Some(twin) = slot.twin.filter(|_| anyone && slot.stops.is_empty()) {
+        if let Some(twin) = slot.twin.filter(|_| anyone && slot.visits().is_empty()) {
             let key = (twin, slot.budget);
             if priced_empty.contains(&key) {
                 continue;
             }
             priced_empty.push(key);
         }
-        if slot.segments.is_none() || !segment::is_simple(problem, v) {
-            if let Some(p) = best_placement(problem, slot, v) {
-                offer(&mut best, s, p);
-            }
-            continue;
-        }
         let limit = best.map_or(Cost::MAX, |(d, _, _)| d);
         let priced = segment_placements(problem, slot, v, limit);
         if let Some(p) = priced.exact {
             offer(&mut best, s, p);
         }
-        bounded.extend(priced.bounded.into_iter().map(|(b, p, l)| (b, s, p, l)));
+        bounded.extend(priced.bounded.into_iter().map(|b| (b, s)));
     }
-    bounded.sort_unstable();
-    for (bound, s, position, lunch) in bounded {
-        if best.is_some_and(|(d, b, q)| (bound, s, position) >= (d, b, q.position)) {
+    bounded.sort_unstable_by_key(|&(b, s)| (b.bound, s, b.position));
+    for (b, s) in bounded {
+        if best.is_some_and(|(d, t, q)| (b.bound, s, b.position) >= (d, t, q.position)) {
             break;
         }
-        if let Some(p) = checked(problem, &slots[s], v, position, lunch) {
+        if let Some(p) = checked(problem, &slots[s], v, &b) {
             offer(&mut best, s, p);
         }
     }
@@ -264,8 +207,9 @@ pub fn insert_cheapest(
     true
 }
 
-/// Puts `v` in slot `s` where `placement` says and refreshes the cost; returns the slots whose
-/// placements may have changed (see [`rebudget`]).
+/// Puts `v` in slot `s` where `placement` says and refreshes the cost (the slot places its
+/// restock and break anew); returns the slots whose placements may have changed (see
+/// [`rebudget`]).
 fn insert(
     problem: &Problem,
     slots: &mut Slots,
@@ -273,15 +217,7 @@ fn insert(
     v: VisitIdx,
     placement: Placement,
 ) -> std::ops::Range<usize> {
-    let new: &[Stop] = if placement.restock {
-        &[Stop::Restock, Stop::Visit(v)]
-    } else {
-        &[Stop::Visit(v)]
-    };
-    let at = placement.position;
-    slots.change(problem, s, |stops| {
-        stops.splice(at..at, new.iter().copied());
-    })
+    slots.change(problem, s, |visits| visits.insert(placement.position, v))
 }
 
 /// Inserts `pending` visits into `slots` by regret-2 insertion, over the routes of eligible
@@ -491,7 +427,7 @@ pub fn regret_insert(
     deadline: Option<Instant>,
     within: Option<&[Vec<usize>]>,
 ) -> Vec<(VisitIdx, bool)> {
-    let open = |slot: &Slot| open_routes || !slot.stops.is_empty();
+    let open = |slot: &Slot| open_routes || !slot.visits().is_empty();
     let place = |slot: &Slot, v| {
         open(slot)
             .then(|| bound_placement(problem, slot, v))

@@ -16,22 +16,20 @@
 //! pass finds none; a later pass tries `u` with `v` again only when one of their routes
 //! changed since `u` was last tried. Each move is first bounded by what its routes cost at
 //! least (fixed cost, distance and travel, arc by arc), which rejects most moves before their
-//! segments are joined. Only routes of simple visits (see [`super::segment`]) take part; the
-//! others are rearranged by ruin and recreate alone. A move is priced by segment joins in O(1); when
-//! a changed route holds a visit with an SLA due time, that price is a lower bound (lateness
-//! of the unchanged prefix, the moved visits and a tail that starts no earlier included), and
-//! only moves whose bounds beat the current cost are priced exactly by the reference schedule
-//! (`bench` prints how often: exact checks per 1 000 routes priced).
+//! segments are joined. Every route takes part, whatever its break, restock, tools, parts and
+//! windows. A move is priced by segment joins in O(1); when a changed route holds a visit with
+//! an SLA due time or several windows, that price is a lower bound (lateness of the unchanged
+//! prefix, the moved visits and a tail that starts no earlier included), and only moves whose
+//! bounds beat the current cost are priced exactly by the reference schedule (`bench` prints
+//! how often: exact checks per 1 000 routes priced).
 
 use rayon::prelude::*;
 
 use crate::model::{Cost, Problem, VisitIdx};
 use crate::rng::Rng;
 
-use crate::solution::Stop;
-
 use super::price::{Price, count_checked, least_cost, price_at_least};
-use super::route::{Slot, with_lunch};
+use super::route::{Slot, stops_of};
 use super::slots::{Slots, set_visits};
 
 /// Nearest visits tried as new neighbours of a visit.
@@ -113,6 +111,7 @@ impl<'r> Piece<'r> {
                 exact: true,
                 working: 0,
                 lunch: None,
+                restocks: [None; 2],
             });
         }
         let foreign_tail = match source == self.slot {
@@ -207,8 +206,7 @@ fn improving(problem: &Problem, slots: &[Slot], pieces: &[Piece<'_>]) -> Option<
     for ((s, visits), price) in change.iter().zip(prices.iter().flatten()) {
         if !price.exact {
             count_checked();
-            let stops: Vec<Stop> = visits.iter().map(|&v| Stop::Visit(v)).collect();
-            let stops = with_lunch(&stops, price.lunch);
+            let stops = stops_of(visits, price.restocks, price.lunch);
             new += slots[*s].simulated_cost(problem, stops)? - price.cost;
             if new >= old {
                 return None;
@@ -309,8 +307,8 @@ fn improving_move(
     }
 }
 
-/// Applies improving moves to the routes of simple visits in `slots` until none is left or
-/// `stop` says so; returns whether the cost went down. `neighbours[v]` lists the visits nearest
+/// Applies improving moves to the routes in `slots` until none is left or `stop` says so;
+/// returns whether the cost went down. `neighbours[v]` lists the visits nearest
 /// to `v`. With `focus`, only moves of the visits in those slots are tried (with any neighbour).
 pub fn improve(
     problem: &Problem,
@@ -320,20 +318,17 @@ pub fn improve(
     stop: &dyn Fn() -> bool,
     focus: Option<&[usize]>,
 ) -> bool {
-    let fast = |slots: &Slots, s: usize| slots[s].segments.is_some();
     let mut order: Vec<VisitIdx> = match focus {
         Some(focus) => focus
             .iter()
-            .filter(|&&s| fast(slots, s))
             .flat_map(|&s| slots[s].visits().iter().copied())
             .collect(),
         None => problem
             .visit_indices()
-            .filter(|&v| slots.route_of(v).is_some_and(|s| fast(slots, s)))
+            .filter(|&v| slots.route_of(v).is_some())
             .collect(),
     };
     rng.shuffle(&mut order);
-    let place = |slots: &Slots, v| slots.place_of(v).filter(|&(s, _)| fast(slots, s));
     // Moves of `u` are tried again only with a neighbour when one of their two routes changed
     // since `u` was last tried: `tested[k]` is when `order[k]` was, `changed[s]` when slot `s`
     // last changed, on a clock that ticks with every move.
@@ -349,7 +344,7 @@ pub fn improve(
             }
             let since = std::mem::replace(&mut tested[k], clock);
             for &v in neighbours[u.get()].iter().take(GRANULAR) {
-                let (Some(pu), Some(pv)) = (place(slots, u), place(slots, v)) else {
+                let (Some(pu), Some(pv)) = (slots.place_of(u), slots.place_of(v)) else {
                     continue;
                 };
                 if changed[pu.0] < since && changed[pv.0] < since {
@@ -358,10 +353,26 @@ pub fn improve(
                 let Some(change) = improving_move(problem, slots, pu, pv) else {
                     continue;
                 };
+                // A slot may place its restock and break anew once its visits are in; a move
+                // whose routes then cost no less (a restock priced where it is no longer
+                // needed, on travel times that break the triangle inequality) is taken back.
+                let before = slots.total();
+                let old: Change = change
+                    .iter()
+                    .map(|(s, _)| (*s, slots[*s].visits().to_vec()))
+                    .collect();
+                for (s, visits) in &change {
+                    set_visits(problem, slots, *s, visits);
+                }
+                if slots.total() >= before {
+                    for (s, visits) in &old {
+                        set_visits(problem, slots, *s, visits);
+                    }
+                    continue;
+                }
                 clock += 1;
-                for (s, visits) in change {
+                for (s, _) in change {
                     changed[s] = clock;
-                    set_visits(problem, slots, s, &visits);
                 }
                 moved = true;
             }
@@ -378,7 +389,9 @@ mod tests {
     use super::*;
     use crate::solution::check::{StatedPlan, check};
     use crate::solution::{Solution, cost};
-    use crate::solver::fixture::{random_solomon, with_breaks, with_sla};
+    use crate::solver::fixture::{
+        random_solomon, with_breaks, with_kit, with_sla, with_two_windows,
+    };
     use crate::solver::insert::regret_insertion;
     use crate::solver::route::routes;
     use crate::solver::slots::empty_slots;
@@ -390,8 +403,9 @@ mod tests {
     }
 
     /// On regret-insertion plans of random problems (half of them with SLA due times, a third
-    /// with a break in every shift): the same visits stay served, the plan passes the checker, the tracked cost is the reference
-    /// schedule's, and it goes down.
+    /// with a break in every shift, a quarter with tools, parts and a depot, a quarter with
+    /// visits of two windows): the same visits stay served, the plan passes the checker, the
+    /// tracked cost is the reference schedule's, and it goes down.
     #[test]
     fn moves_keep_the_visits_and_lower_the_checked_cost() {
         let mut lowered = 0;
@@ -402,6 +416,11 @@ mod tests {
             };
             let problem = match seed % 3 {
                 0 => with_breaks(problem, seed),
+                _ => problem,
+            };
+            let problem = match seed % 4 {
+                1 => with_kit(problem, seed),
+                2 => with_two_windows(problem, seed),
                 _ => problem,
             };
             let mut slots = empty_slots(&problem);

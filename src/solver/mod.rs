@@ -7,6 +7,7 @@ mod explain;
 #[cfg(test)]
 mod fixture;
 mod insert;
+mod kit;
 mod local;
 mod price;
 mod route;

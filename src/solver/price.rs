@@ -1,20 +1,22 @@
 //! Prices a route rebuilt from pieces of slots (a kept prefix, a few visits, another route's
 //! tail) by their concatenation segments in O(1) per piece, with the break in the best of the
-//! places a change leaves it: where it was in the kept prefix or the tail, or right before or
-//! after the new visits.
+//! places a change leaves it (where it was in the kept prefix or the tail, or right before or
+//! after the new visits) and the restock where a piece carries it, or right before the new
+//! visits or the tail when the kit falls short.
 //!
-//! Without SLA due times the price is the reference schedule's cost of the route with its
-//! break there; with them it is a lower bound, and callers price the moves whose bound is
-//! promising through the reference schedule. [`counts`] tells how often that happens.
+//! Without SLA due times or visits with several windows the price is the reference schedule's
+//! cost of the route with its restock and break there; with them it is a lower bound, and
+//! callers price the moves whose bound is promising through the reference schedule.
+//! [`counts`] tells how often that happens.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::{Cost, Problem, Time, VisitIdx};
-use crate::solution::Stop;
 use crate::solution::schedule::lateness;
 
-use super::route::{Family, Slot, least_late, owed};
+use super::kit::Kit;
+use super::route::{Family, Restocks, Slot, least_late, owed};
 use super::segment::{self, Segment};
 
 /// What a route costs by its segments: the exact cost when none of its visits has an SLA due
@@ -25,8 +27,10 @@ pub(super) struct Price {
     pub(super) exact: bool,
     /// Least working time of the route (its working time when `exact`).
     pub(super) working: Time,
-    /// Where the break goes: after this many of the route's stops.
+    /// Where the break goes: after this many of the route's visits.
     pub(super) lunch: Option<usize>,
+    /// Where the route restocks.
+    pub(super) restocks: Restocks,
 }
 
 thread_local! {
@@ -75,8 +79,8 @@ fn join(problem: &Problem, a: Segment, b: Option<Segment>) -> Segment {
     b.map_or(a, |b| a.then(problem, &b))
 }
 
-/// A route rebuilt from pieces: the first `keep` stops of `own`, `count` new visits, then the
-/// stops of `source` from `from` on.
+/// A route rebuilt from pieces: the first `keep` visits of `own`, `count` new visits, then the
+/// visits of `source` from `from` on.
 struct Pieces<'a> {
     own: &'a Slot,
     source: &'a Slot,
@@ -87,27 +91,101 @@ struct Pieces<'a> {
     refold: bool,
 }
 
+/// Where the rebuilt route restocks besides where the pieces carry their restocks: nowhere
+/// else, or, when the kit falls short without, right before the new visits or right before
+/// the tail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refill {
+    Carried,
+    BeforeMids,
+    BeforeTail,
+}
+
 impl Pieces<'_> {
     fn same(&self) -> bool {
         std::ptr::eq(self.own, self.source)
     }
 
     fn tail_len(&self) -> usize {
-        self.source.stops.len() - self.from
+        self.source.visits.len() - self.from
     }
 
-    /// The tail in `family` of the source, as `own`'s technician does it, without a break.
-    fn tail(&self, problem: &Problem, family: &Family, on_time: bool) -> Option<Segment> {
-        match self.tail_len() {
+    /// The tail in `family` of the source, as `own`'s technician does it, without a break;
+    /// after a restock with `refill` [`Refill::BeforeTail`].
+    fn tail(
+        &self,
+        problem: &Problem,
+        family: &Family,
+        on_time: bool,
+        refill: Refill,
+    ) -> Option<Segment> {
+        let depot = problem.depot.as_ref().map(|d| Segment::restock(d.loc));
+        let tail = match self.tail_len() {
             0 => None,
-            _ if self.refold => self.source.stops[self.from..]
-                .iter()
-                .filter_map(|s| match s {
-                    Stop::Visit(v) => Some(Segment::visit_by(problem, self.own.tech, *v, on_time)),
-                    _ => None,
+            _ if self.refold => (self.source.visits.iter().enumerate().skip(self.from))
+                .map(|(k, &v)| {
+                    let restocked = self.source.restock == Some(k);
+                    Segment::stop(problem, self.own.tech, v, on_time, restocked)
                 })
                 .reduce(|r, seg| r.then(problem, &seg)),
             _ => Some(family.tail[self.from]),
+        };
+        match (refill, depot) {
+            (Refill::BeforeTail, Some(depot)) => tail.map(|t| depot.then(problem, &t)),
+            _ => tail,
+        }
+    }
+
+    /// Where the rebuilt route may restock (one or two places to try); `None` when its kit
+    /// cannot do: it falls short before the kept visits' restock, or there is no depot.
+    fn refills(
+        &self,
+        problem: &Problem,
+        mids: impl Iterator<Item = VisitIdx> + Clone,
+    ) -> Option<[Option<Refill>; 2]> {
+        let (keep, count, from) = (self.keep, self.count, self.from);
+        let (mine, theirs) = (&self.own.segments.kits, &self.source.segments.kits);
+        if mine.is_none() && theirs.is_none() && !mids.clone().any(|v| problem.visit(v).needs_kit())
+        {
+            return Some([Some(Refill::Carried), None]);
+        }
+        let [ahead, _] = self.carried();
+        let tech = problem.tech(self.own.tech);
+        let head = mine.as_ref().map_or(Kit::default(), |k| k.prefix[keep]);
+        let left = mids.fold(head, |kit, v| kit.then(&Kit::visit(problem, v)));
+        let tail = match self.tail_len() {
+            0 => Kit::default(),
+            _ => theirs.as_ref().map_or(Kit::default(), |k| k.suffix[from]),
+        };
+        if left.then(&tail).fits(tech) {
+            return Some([Some(Refill::Carried), None]);
+        }
+        if ahead.is_some() || problem.depot.is_none() {
+            return None;
+        }
+        // A restock the tail carries stays where it is: the slot keeps only the first.
+        let before_mids = (count > 0 && head.fits(tech)).then_some(Refill::BeforeMids);
+        let before_tail = (self.tail_len() > 0 && left.fits(tech)).then_some(Refill::BeforeTail);
+        (before_mids.is_some() || before_tail.is_some()).then_some([before_mids, before_tail])
+    }
+
+    /// Where the rebuilt route restocks as the kept visits and the tail carry it.
+    fn carried(&self) -> Restocks {
+        let (keep, count, from) = (self.keep, self.count, self.from);
+        let ahead = self.own.restock.filter(|&r| r < keep);
+        let behind = (self.source.restock)
+            .filter(|&r| r >= from && self.tail_len() > 0)
+            .map(|r| keep + count + r - from);
+        [ahead, behind]
+    }
+
+    /// Where the rebuilt route restocks with `refill`.
+    fn restocks(&self, refill: Refill) -> Restocks {
+        let [ahead, behind] = self.carried();
+        match refill {
+            Refill::Carried => [ahead, behind],
+            Refill::BeforeMids => [Some(self.keep), behind],
+            Refill::BeforeTail => [Some(self.keep + self.count), behind],
         }
     }
 
@@ -119,8 +197,8 @@ impl Pieces<'_> {
         &self,
         problem: &Problem,
         (mine, theirs): (&Family, &Family),
-        middle: Option<Segment>,
-        tail: Option<Segment>,
+        (middle, tail): (Option<Segment>, Option<Segment>),
+        refill: Refill,
         limit: Cost,
     ) -> Option<(Cost, Time, Option<usize>)> {
         let (own, keep, count, from) = (self.own, self.keep, self.count, self.from);
@@ -147,7 +225,7 @@ impl Pieces<'_> {
                 }
             }
         };
-        // Right after the kept stops, and right before the tail.
+        // Right after the kept visits, and right before the tail.
         let after_head = join(problem, head.then_break(lunch), middle);
         offer(
             join(problem, after_head, tail).then(problem, end),
@@ -157,14 +235,17 @@ impl Pieces<'_> {
             let before_tail = join(problem, left.then_break(lunch), tail);
             offer(before_tail.then(problem, end), Some(keep + count));
         }
-        // Where it was among the kept stops.
+        // Where it was among the kept visits.
         if let Some(b) = mine.broken.as_ref().filter(|b| b.at < keep) {
             let kept = join(problem, b.prefix[keep - b.at], middle);
             offer(join(problem, kept, tail).then(problem, end), Some(b.at));
         }
-        // Where it was in the tail, when that break is this one.
+        // Where it was in the tail, when that break is this one (and the tail as it was).
         let tail_break = theirs.broken.as_ref().filter(|b| {
-            b.at > from && !self.refold && self.source.shift_break(problem) == Some(lunch)
+            b.at > from
+                && !self.refold
+                && refill != Refill::BeforeTail
+                && self.source.shift_break(problem) == Some(lunch)
         });
         if let Some(b) = tail_break {
             let rest = match self.same() {
@@ -177,8 +258,10 @@ impl Pieces<'_> {
     }
 }
 
-/// A lower bound of what [`price`] would say of the same route: its fixed cost, distance and
-/// pay for travel, summed arc by arc (service, waiting, lateness and the rest only add).
+/// A lower bound of what [`price`] would say of the same route: its fixed cost, distance and,
+/// when working time is paid, its travel and service time, summed arc by arc and visit by
+/// visit (waiting, lateness and the rest only add; so does a restock no piece carries, where
+/// travel obeys the triangle inequality).
 pub(super) fn least_cost(
     problem: &Problem,
     own: &Slot,
@@ -187,36 +270,49 @@ pub(super) fn least_cost(
     source: &Slot,
     from: usize,
 ) -> Cost {
-    let (Some(mine), Some(theirs)) = (own.segments.as_ref(), source.segments.as_ref()) else {
-        return 0;
-    };
+    let (mine, theirs) = (&own.segments, &source.segments);
     let tech = problem.tech(own.tech);
-    // Travel times only matter when they are paid for.
+    // Travel and service times only matter when working time is paid for.
     let paid = tech.work_rate.cost != 0;
     let head = mine.reach[keep];
-    // Distance, travel time and place after the stops so far.
-    let mut sum = (head.distance, head.travel, head.at);
-    let arc = |(distance, travel, at): (i64, Time, _), to| {
+    // Distance, working time and place after the visits so far.
+    let mut sum = (head.distance, head.travel + head.service, head.at);
+    let arc = |(distance, working, at): (i64, Time, _), to| {
         let time = if paid { problem.travel.time(at, to) } else { 0 };
         (
             distance + problem.travel.distance(at, to),
-            travel + time,
+            working + time,
             to,
         )
     };
     let mut served = keep > 0;
     for v in mids {
         sum = arc(sum, problem.visit(v).loc);
+        if paid {
+            sum.1 += problem.duration(own.tech, v);
+        }
         served = true;
     }
     let reach = &theirs.reach;
     if let Some(first) = reach.get(from + 1) {
-        // The tail: stops `from..` of the source.
+        // The tail: visits `from..` of the source, after its restock when that comes first.
+        if let Some(depot) = problem
+            .depot
+            .as_ref()
+            .filter(|_| source.restock == Some(from))
+        {
+            sum = arc(sum, depot.loc);
+        }
         let last = reach[reach.len() - 1];
-        let (distance, travel, _) = arc(sum, first.at);
+        // Another technician's service times are not this one's.
+        let service = match own.tech == source.tech || !theirs.personal {
+            true => last.service - reach[from].service,
+            false => 0,
+        };
+        let (distance, working, _) = arc(sum, first.at);
         sum = (
             distance + last.distance - first.distance,
-            travel + last.travel - first.travel,
+            working + last.travel - first.travel + service,
             last.at,
         );
         served = true;
@@ -224,32 +320,35 @@ pub(super) fn least_cost(
     if !served {
         return 0;
     }
-    let (distance, travel, _) = arc(sum, mine.loose.end().first);
+    let (distance, working, _) = arc(sum, mine.loose.end().first);
     let distance = problem
         .objective
         .distance
         .apply(distance)
         .saturating_mul(tech.distance_factor);
+    let working = if paid { working } else { 0 };
     tech.fixed_cost
         .saturating_add(distance)
-        .saturating_add(tech.work_rate.apply(travel))
+        .saturating_add(tech.work_rate.apply(working))
 }
 
-/// Prices the route of `own` made of its first `keep` stops, then `mids`, then the stops of
-/// `source` from `from` on, then `own`'s end; `None` when it breaks a window, the shift, the
-/// capacity or `own`'s working-time budget, when a route has no segments, or when it costs
-/// `limit` or more.
+/// Prices the route of `own` made of its first `keep` visits, then `mids`, then the visits of
+/// `source` from `from` on, then `own`'s end, with a restock where a piece carries it or, when
+/// the kit falls short, where it costs least of right before `mids` and right before the tail;
+/// `None` when it breaks a window, the shift, the capacity, the kit or `own`'s working-time
+/// budget, or when it costs `limit` or more.
 ///
-/// Due times change neither feasibility nor distance; they add lateness and may keep the
-/// technician from leaving later (which would make a visit late). A route that can be driven
-/// with every due time as its visit's latest start is on time everywhere, and its segments
-/// with those latest starts give the reference schedule's cost. Otherwise the segment cost is
-/// a lower bound, raised by the lateness of the route's earliest schedule without a break
-/// known without walking it: that of the first `keep` stops (unchanged), that of `mids`
-/// started as early as possible after them, and that of the tail as it was when the tail now
-/// starts no earlier than it did (lateness only grows with the start, and a break only
-/// delays); and at least by what the cheapest of the due visits the pieces come from costs
-/// when it is one tick late.
+/// The price is a lower bound when a visit of the route has several windows (segments relax
+/// them to their hull). Due times change neither feasibility nor distance; they add lateness
+/// and may keep the technician from leaving later (which would make a visit late). A route
+/// that can be driven with every due time as its visit's latest start is on time everywhere,
+/// and its segments with those latest starts give the reference schedule's cost. Otherwise
+/// the segment cost is a lower bound, raised by the lateness of the route's earliest schedule
+/// without a break known without walking it: that of the first `keep` visits (unchanged),
+/// that of `mids` started as early as possible after them, and that of the tail as it was
+/// when the tail now starts no earlier than it did (lateness only grows with the start, and a
+/// break only delays); and at least by what the cheapest of the due visits the pieces come
+/// from costs when it is one tick late.
 pub(super) fn price(
     problem: &Problem,
     own: &Slot,
@@ -274,8 +373,6 @@ pub(super) fn price_at_least(
     from: usize,
     (least, limit): (Cost, Cost),
 ) -> Option<Price> {
-    let cache = own.segments.as_ref()?;
-    let other = source.segments.as_ref()?;
     count_priced();
     if least >= limit {
         return None;
@@ -288,72 +385,104 @@ pub(super) fn price_at_least(
         count: mids.clone().count(),
         from,
         // A tail from another technician's route takes this technician's durations and costs.
-        refold: !same && own.tech != source.tech && other.personal,
+        refold: !same && own.tech != source.tech && source.segments.personal,
     };
-    let tail_len = pieces.tail_len();
-    let retime = !same && own.tech != source.tech && !problem.level_durations.is_empty();
-    let due = cache.due_before(keep)
-        || (tail_len > 0 && other.due_from(from))
-        || mids.clone().any(|v| problem.visit(v).due.is_some());
-    let middle = |on_time| {
-        mids.clone()
-            .map(|v| Segment::visit_by(problem, own.tech, v, on_time))
-            .reduce(|m, seg| m.then(problem, &seg))
-    };
-    let families = (&cache.loose, &other.loose);
-    let tail = pieces.tail(problem, &other.loose, false);
-    let (cost, working, lunch) = pieces.cheapest(problem, families, middle(false), tail, limit)?;
-    if !due {
-        return Some(Price {
+    let mut best: Option<Price> = None;
+    for refill in pieces.refills(problem, mids.clone())?.into_iter().flatten() {
+        let limit = best.map_or(limit, |b| b.cost);
+        if let Some(found) = pieces.price(problem, mids.clone(), refill, limit) {
+            best = Some(found);
+        }
+    }
+    best
+}
+
+impl Pieces<'_> {
+    /// [`price_at_least`] with the restock where `refill` says.
+    fn price(
+        &self,
+        problem: &Problem,
+        mids: impl Iterator<Item = VisitIdx> + Clone,
+        refill: Refill,
+        limit: Cost,
+    ) -> Option<Price> {
+        let (own, keep, from) = (self.own, self.keep, self.from);
+        let (cache, other) = (&own.segments, &self.source.segments);
+        let same = self.same();
+        let tail_len = self.tail_len();
+        let retime = !same && own.tech != self.source.tech && !problem.level_durations.is_empty();
+        let restocks = self.restocks(refill);
+        let depot = problem.depot.as_ref().map(|d| Segment::restock(d.loc));
+        let middle = |on_time| {
+            let visits = mids
+                .clone()
+                .map(|v| Segment::visit_by(problem, own.tech, v, on_time));
+            match (refill, depot) {
+                (Refill::BeforeMids, Some(depot)) => std::iter::once(depot)
+                    .chain(visits)
+                    .reduce(|m, seg| m.then(problem, &seg)),
+                _ => visits.reduce(|m, seg| m.then(problem, &seg)),
+            }
+        };
+        let families = (&cache.loose, &other.loose);
+        let tail = self.tail(problem, &other.loose, false, refill);
+        let (cost, working, lunch) =
+            self.cheapest(problem, families, (middle(false), tail), refill, limit)?;
+        let found = |cost, exact, working, lunch| Price {
             cost,
-            exact: true,
+            exact,
             working,
             lunch,
-        });
+            restocks,
+        };
+        let relaxed = cache.relaxed.before(keep)
+            || (tail_len > 0 && other.relaxed.from(from))
+            || mids.clone().any(|v| !segment::is_exact(problem, v));
+        if relaxed {
+            return Some(found(cost, false, working, lunch));
+        }
+        let due = cache.dues.before(keep)
+            || (tail_len > 0 && other.dues.from(from))
+            || mids.clone().any(|v| problem.visit(v).due.is_some());
+        if !due {
+            return Some(found(cost, true, working, lunch));
+        }
+        let strict = (cache.on_time(), other.on_time());
+        let tail = self.tail(problem, strict.1, true, refill);
+        if let Some((cost, working, lunch)) =
+            self.cheapest(problem, strict, (middle(true), tail), refill, limit)
+        {
+            return Some(found(cost, true, working, lunch));
+        }
+        // Some visit is late where the break goes: it costs at least the least of the visits
+        // the pieces come from.
+        let least = mids
+            .clone()
+            .map(|v| least_late(problem, v))
+            .fold(cache.least_late.min(other.least_late), Cost::min);
+        // Lateness of the prefix and of the mids, started as early as possible.
+        let (mut clock, mut at) = (cache.end_of_prefix(keep), cache.loose.prefix[keep].last);
+        let mut late = cache.late_before(keep);
+        for v in mids {
+            let visit = problem.visit(v);
+            let ready = Segment::visit(problem, own.tech, v).earliest;
+            let start = (clock + problem.travel.time(at, visit.loc)).max(ready);
+            late = late.saturating_add(lateness(problem, visit, start).1);
+            (clock, at) = (start + problem.duration(own.tech, v), visit.loc);
+        }
+        // The tail's lateness as it was, when it starts no earlier than it did, takes as long
+        // and keeps its restock.
+        if tail_len > 0
+            && !retime
+            && refill != Refill::BeforeTail
+            && clock + problem.travel.time(at, other.loose.tail[from].first)
+                >= other.arrival(problem, from)
+        {
+            late = late.saturating_add(other.late_from(from));
+        }
+        let cost = cost.saturating_add(late.max(least));
+        (cost < limit).then_some(found(cost, false, working, lunch))
     }
-    let strict = (cache.on_time(), other.on_time());
-    let tail = pieces.tail(problem, strict.1, true);
-    if let Some((cost, working, lunch)) =
-        pieces.cheapest(problem, strict, middle(true), tail, limit)
-    {
-        return Some(Price {
-            cost,
-            exact: true,
-            working,
-            lunch,
-        });
-    }
-    // Some visit is late where the break goes: it costs at least the least of the visits the
-    // pieces come from.
-    let least = mids
-        .clone()
-        .map(|v| least_late(problem, v))
-        .fold(cache.least_late.min(other.least_late), Cost::min);
-    // Lateness of the prefix and of the mids, started as early as possible.
-    let (mut clock, mut at) = (cache.end_of_prefix(keep), cache.loose.prefix[keep].last);
-    let mut late = cache.late_before(keep);
-    for v in mids {
-        let visit = problem.visit(v);
-        let ready = Segment::visit(problem, own.tech, v).earliest;
-        let start = (clock + problem.travel.time(at, visit.loc)).max(ready);
-        late = late.saturating_add(lateness(problem, visit, start).1);
-        (clock, at) = (start + problem.duration(own.tech, v), visit.loc);
-    }
-    // The tail's lateness as it was, when it starts no earlier than it did and takes as long.
-    if tail_len > 0
-        && !retime
-        && clock + problem.travel.time(at, other.loose.tail[from].first)
-            >= other.arrival(problem, from)
-    {
-        late = late.saturating_add(other.late_from(from));
-    }
-    let cost = cost.saturating_add(late.max(least));
-    (cost < limit).then_some(Price {
-        cost,
-        exact: false,
-        working,
-        lunch,
-    })
 }
 
 #[cfg(test)]
@@ -361,8 +490,10 @@ mod tests {
     use super::*;
     use crate::rng::Rng;
     use crate::solution::Stop;
-    use crate::solver::fixture::{random_solomon, with_breaks, with_field_rules, with_sla};
-    use crate::solver::route::with_lunch as place_lunch;
+    use crate::solver::fixture::{
+        random_solomon, with_breaks, with_field_rules, with_kit, with_sla, with_two_windows,
+    };
+    use crate::solver::route::stops_of;
     use crate::solver::slots::{empty_slots, set_visits};
 
     fn random_visits(problem: &Problem, rng: &mut Rng, most: i64) -> Vec<VisitIdx> {
@@ -386,16 +517,35 @@ mod tests {
         problem
     }
 
-    /// Routes rebuilt from random pieces, with and without breaks: segments agree with the
-    /// reference schedule (the route with its break where the price puts it) on feasibility,
-    /// give its cost when no visit is due, and never more than it otherwise; no place of
-    /// the break beats a price known to be exact by more than the places it tries; and
-    /// [`least_cost`] is never above the schedule's cost.
+    /// The least cost of `visits` in `slot` by the reference schedule over every place of the
+    /// break, with the restock anywhere (`restock`) or nowhere.
+    fn best_schedule(
+        problem: &Problem,
+        slot: &Slot,
+        visits: &[VisitIdx],
+        restock: bool,
+    ) -> Option<Cost> {
+        let restocks = std::iter::once(None).chain((0..visits.len()).map(Some).filter(|_| restock));
+        restocks
+            .flat_map(|r| {
+                std::iter::once(None)
+                    .chain((0..=visits.len()).map(Some))
+                    .map(move |l| ([r, None], l))
+            })
+            .filter_map(|(r, l)| slot.simulated_cost(problem, stops_of(visits, r, l)))
+            .min()
+    }
+
+    /// Routes rebuilt from random pieces, with and without breaks, tools, parts and visits with
+    /// two windows: segments agree with the reference schedule (the route with its restock and
+    /// break where the price puts them) on feasibility, give its cost when no visit is due or
+    /// has two windows, and never more than it otherwise; and [`least_cost`] is never above the
+    /// price.
     #[test]
     fn prices_are_exact_without_due_times_and_lower_bounds_with_them() {
         let mut rng = Rng::new(5);
-        let (mut exact, mut bounded, mut strict, mut broken) = (0, 0, 0, 0);
-        for seed in 1..=12 {
+        let (mut exact, mut bounded, mut strict, mut broken, mut restocked) = (0, 0, 0, 0, 0);
+        for seed in 1..=16 {
             let problem = with_sla(random_solomon(seed, 14, 80), seed);
             let problem = if seed % 2 == 0 {
                 everyone_eligible(with_field_rules(problem, seed))
@@ -406,6 +556,11 @@ mod tests {
                 with_breaks(problem, seed)
             } else {
                 problem
+            };
+            let problem = match seed % 4 {
+                0 => with_kit(problem, seed),
+                1 => with_two_windows(with_kit(problem, seed), seed),
+                _ => problem,
             };
             let mut slots = empty_slots(&problem);
             for _ in 0..400 {
@@ -418,15 +573,16 @@ mod tests {
                 if b != a {
                     set_visits(&problem, &mut slots, b, &source);
                 }
+                let own = slots[a].visits().to_vec();
                 let source = slots[b].visits().to_vec();
                 let keep = rng.range(0, own.len() as i64) as usize;
                 let from = rng.range(0, source.len() as i64) as usize;
                 let mids = random_visits(&problem, &mut rng, 3);
-                let visits: Vec<Stop> = own[..keep]
+                let visits: Vec<VisitIdx> = own[..keep]
                     .iter()
                     .chain(&mids)
                     .chain(&source[from..])
-                    .map(|&v| Stop::Visit(v))
+                    .copied()
                     .collect();
                 let price = price(
                     &problem,
@@ -437,11 +593,6 @@ mod tests {
                     from,
                     Cost::MAX,
                 );
-                // Feasible somewhere: the best place of the break (or none) by the schedule.
-                let best = std::iter::once(None)
-                    .chain((0..=visits.len()).map(Some))
-                    .filter_map(|at| slots[a].simulated_cost(&problem, place_lunch(&visits, at)))
-                    .min();
                 let least = least_cost(
                     &problem,
                     &slots[a],
@@ -450,21 +601,31 @@ mod tests {
                     &slots[b],
                     from,
                 );
-                assert!(
-                    best.is_none_or(|b| least <= b),
-                    "route {visits:?}: {least} > {best:?}"
-                );
                 let Some(price) = price else {
+                    let plain = best_schedule(&problem, &slots[a], &visits, false);
+                    // Prices try a few places of the break and the restock only, and keep the
+                    // restocks the pieces carry.
+                    let carried = slots[a].restock.is_some_and(|r| r < keep)
+                        || slots[b].restock.is_some_and(|r| r >= from);
+                    let restock = problem.depot.is_some() && plain.is_none();
                     assert!(
-                        best.is_none() || slots[a].shift_break(&problem).is_some(),
-                        "route {visits:?} priced infeasible but costs {best:?}"
+                        best_schedule(&problem, &slots[a], &visits, true).is_none()
+                            || slots[a].shift_break(&problem).is_some()
+                            || restock
+                            || carried,
+                        "route {visits:?} priced infeasible but costs {plain:?}"
                     );
                     continue;
                 };
+                let stops = stops_of(&visits, price.restocks, price.lunch);
                 let truth = slots[a]
-                    .simulated_cost(&problem, place_lunch(&visits, price.lunch))
-                    .unwrap_or_else(|| panic!("route {visits:?} at {:?} infeasible", price.lunch));
+                    .simulated_cost(&problem, stops.clone())
+                    .unwrap_or_else(|| {
+                        panic!("route {:?} infeasible", stops.collect::<Vec<Stop>>())
+                    });
+                assert!(least <= price.cost, "route {visits:?}: {least} > {price:?}");
                 broken += usize::from(price.lunch.is_some());
+                restocked += usize::from(price.restocks[0].is_some());
                 if price.exact {
                     assert_eq!(price.cost, truth, "route {visits:?}");
                     exact += 1;
@@ -476,40 +637,44 @@ mod tests {
             }
         }
         assert!(
-            exact > 50 && bounded > 50 && broken > 50,
-            "too few feasible routes: {exact} exact, {bounded} bounded, {broken} with a break"
+            exact > 50 && bounded > 50 && broken > 50 && restocked > 50,
+            "too few feasible routes: {exact} exact, {bounded} bounded, {broken} with a break, \
+             {restocked} with a restock"
         );
         assert!(
             strict > 0,
-            "no bound below its cost: due times never mattered"
+            "no bound below its cost: due times and windows never mattered"
         );
     }
 
-    /// A slot's break goes where the reference schedule says the route costs least.
+    /// A slot's restock and break go where the reference schedule says the route costs least.
     #[test]
-    fn slots_put_the_break_where_it_costs_least() {
+    fn slots_put_the_restock_and_the_break_where_they_cost_least() {
         let mut rng = Rng::new(4);
-        let problem = with_breaks(random_solomon(6, 14, 80), 6);
-        let mut slots = empty_slots(&problem);
-        let mut placed = 0;
-        for _ in 0..2000 {
-            set_visits(
-                &problem,
-                &mut slots,
-                0,
-                &random_visits(&problem, &mut rng, 7),
-            );
-            let slot = &slots[0];
-            let best = std::iter::once(None)
-                .chain((0..=slot.stops.len()).map(Some))
-                .filter_map(|at| slot.simulated_cost(&problem, place_lunch(&slot.stops, at)))
-                .min();
-            match best {
-                Some(best) => assert_eq!(slot.cost, best, "{:?}", slot.stops),
-                None => assert_eq!(slot.cost, crate::solver::route::INFEASIBLE),
+        for problem in [
+            with_breaks(random_solomon(6, 14, 80), 6),
+            with_kit(with_breaks(random_solomon(7, 14, 80), 7), 7),
+            with_two_windows(with_kit(with_breaks(random_solomon(8, 14, 80), 8), 8), 8),
+        ] {
+            let mut slots = empty_slots(&problem);
+            let (mut placed, mut restocked) = (0, 0);
+            for _ in 0..2000 {
+                let visits = random_visits(&problem, &mut rng, 7);
+                set_visits(&problem, &mut slots, 0, &visits);
+                let slot = &slots[0];
+                let best = best_schedule(&problem, slot, slot.visits(), problem.depot.is_some());
+                match best {
+                    Some(best) => assert_eq!(slot.cost, best, "{:?}", slot.visits()),
+                    None => assert_eq!(slot.cost, crate::solver::route::INFEASIBLE),
+                }
+                placed += usize::from(slot.lunch.is_some());
+                restocked += usize::from(slot.restock.is_some() && best.is_some());
             }
-            placed += usize::from(slot.lunch.is_some());
+            assert!(placed > 100, "too few routes took a break: {placed}");
+            assert!(
+                problem.depot.is_none() || restocked > 100,
+                "too few routes restocked: {restocked}"
+            );
         }
-        assert!(placed > 100, "too few routes took a break: {placed}");
     }
 }

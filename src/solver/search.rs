@@ -724,7 +724,7 @@ fn recreate(
     let mut opened = false;
     if open.is_some_and(|share| rng.unit() < share) {
         let empty: Vec<usize> = (0..plan.slots.len())
-            .filter(|&s| plan.slots[s].stops.is_empty())
+            .filter(|&s| plan.slots[s].visits().is_empty())
             .collect();
         if let Some(&v) = pending.first().filter(|_| !empty.is_empty()) {
             opened = insert_cheapest(problem, &mut plan.slots, v, true, Some(&empty));

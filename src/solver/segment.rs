@@ -10,10 +10,12 @@
 //! A break joins as a stop of its own where the segment before it ends (no travel), so a
 //! route's prefixes and suffixes with and without its break price every place it could go.
 //!
-//! Segments describe *simple* visits: at most one window, no tools or spare parts. Routes with
-//! anything else are walked by the reference schedule
-//! ([`crate::solution::schedule::simulate`]), which is also the oracle these are tested against.
-//! SLA due times are left out of segments: they never make a route infeasible, so for a route
+//! A restock joins as a zero-length stop at the depot with no window. Tools and spare parts
+//! are summarised apart, in [`super::kit`]. A visit with several windows is described by
+//! their hull (from the first opening to the last closing): a relaxation, so its segments give
+//! a lower bound ([`is_exact`] says which visits they describe exactly), and the reference
+//! schedule ([`crate::solution::schedule::simulate`]), the oracle these are tested against,
+//! prices the routes that hold one. SLA due times are left out of segments: they never make a route infeasible, so for a route
 //! with due visits the segment cost is a lower bound (lateness only adds, and due times only
 //! shorten how long the technician may put off leaving), which moves are filtered by before
 //! the reference schedule prices them.
@@ -66,6 +68,11 @@ impl Segment {
         }
     }
 
+    /// A restock at the depot at `loc`.
+    pub fn restock(loc: LocIdx) -> Self {
+        Segment::point(loc, -FAR, FAR)
+    }
+
     /// The segment of visit `v` alone, done by technician `tech`.
     pub fn visit(problem: &Problem, tech: TechIdx, v: VisitIdx) -> Self {
         Segment::visit_by(problem, tech, v, false)
@@ -76,10 +83,10 @@ impl Segment {
     /// visit late.
     pub fn visit_by(problem: &Problem, tech: TechIdx, v: VisitIdx, on_time: bool) -> Self {
         let visit = problem.visit(v);
-        let (open, close) = visit
-            .windows
-            .first()
-            .map_or((-FAR, FAR), |w| (w.start, w.end));
+        let (open, close) = match (visit.windows.first(), visit.windows.last()) {
+            (Some(first), Some(last)) => (first.start, last.end),
+            _ => (-FAR, FAR),
+        };
         let close = match visit.due {
             Some(due) if on_time => close.min(due),
             _ => close,
@@ -96,6 +103,22 @@ impl Segment {
             preference: visit.preferences.cost(tech),
             first: visit.loc,
             last: visit.loc,
+        }
+    }
+
+    /// The segment of visit `v` done by technician `tech` (see [`Segment::visit_by`]), right
+    /// after a restock at the depot when `restocked` (and the problem has one).
+    pub fn stop(
+        problem: &Problem,
+        tech: TechIdx,
+        v: VisitIdx,
+        on_time: bool,
+        restocked: bool,
+    ) -> Self {
+        let visit = Segment::visit_by(problem, tech, v, on_time);
+        match problem.depot.as_ref().filter(|_| restocked) {
+            Some(depot) => Segment::restock(depot.loc).then(problem, &visit),
+            None => visit,
         }
     }
 
@@ -139,15 +162,9 @@ impl Segment {
     }
 }
 
-/// Whether segments describe visit `v` exactly.
-pub fn is_simple(problem: &Problem, v: VisitIdx) -> bool {
-    let visit = problem.visit(v);
-    visit.windows.len() <= 1
-        && !visit.needs_kit()
-        && visit
-            .windows
-            .first()
-            .is_none_or(|w| visit.release.is_none_or(|r| r <= w.end))
+/// Whether segments describe visit `v` exactly (else they relax its windows to their hull).
+pub fn is_exact(problem: &Problem, v: VisitIdx) -> bool {
+    problem.visit(v).windows.len() <= 1
 }
 
 /// The start and end segments of technician `tech`'s shift `shift` (the end open until the

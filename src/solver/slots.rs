@@ -7,7 +7,7 @@ use std::ops::{Deref, Range};
 use std::collections::HashMap;
 
 use crate::model::{Cost, LocIdx, Problem, Time, VisitIdx};
-use crate::solution::{Route, Stop};
+use crate::solution::Route;
 
 use super::route::{INFEASIBLE, Slot, rebudget, week_of};
 
@@ -77,13 +77,13 @@ impl Slots {
         self.in_use
     }
 
-    /// Changes the stops of slot `s` by `change`, refreshes its cost and the budgets of its
+    /// Changes the visits of slot `s` by `change`, refreshes its cost and the budgets of its
     /// week; returns the slots whose budget may have changed (`s` alone when uncapped).
     pub(super) fn change(
         &mut self,
         problem: &Problem,
         s: usize,
-        change: impl FnOnce(&mut Vec<Stop>),
+        change: impl FnOnce(&mut Vec<VisitIdx>),
     ) -> Range<usize> {
         let week = week_of(problem, &self.all, s);
         for k in week.clone() {
@@ -93,7 +93,7 @@ impl Slots {
             }
         }
         self.unindex(s);
-        change(&mut self.all[s].stops);
+        change(&mut self.all[s].visits);
         self.all[s].refresh(problem);
         self.index(s);
         rebudget(problem, &mut self.all, s);
@@ -144,7 +144,7 @@ impl Slots {
     /// Takes slot `s` out of the index, the total and the count of routes.
     fn unindex(&mut self, s: usize) {
         self.total -= i128::from(self.all[s].cost);
-        self.in_use -= usize::from(!self.all[s].stops.is_empty());
+        self.in_use -= usize::from(!self.all[s].visits.is_empty());
         for v in self.all[s].visits() {
             self.at[v.get()] = NOWHERE;
         }
@@ -153,7 +153,7 @@ impl Slots {
     /// Puts slot `s` in the index, the total and the count of routes.
     fn index(&mut self, s: usize) {
         self.total += i128::from(self.all[s].cost);
-        self.in_use += usize::from(!self.all[s].stops.is_empty());
+        self.in_use += usize::from(!self.all[s].visits.is_empty());
         for (k, v) in self.all[s].visits().iter().enumerate() {
             self.at[v.get()] = (s as u32, k as u32);
         }
@@ -196,8 +196,9 @@ pub fn empty_slots(problem: &Problem) -> Slots {
     Slots::new(problem, all)
 }
 
-/// Slots holding `routes` (a route the schedule rejects is left out; each keeps its stops and
-/// gets its break where it costs least), and the visits in none of the kept routes.
+/// Slots holding `routes` (a route the schedule rejects is left out; each keeps its visits and
+/// gets its restock and break where they cost least), and the visits in none of the kept
+/// routes.
 pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Slots, Vec<VisitIdx>) {
     let mut slots = empty_slots(problem);
     for route in routes {
@@ -211,8 +212,7 @@ pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Slots, Vec<VisitIdx>)
         if !route.visits().all(|v| problem.is_eligible(route.tech, v)) {
             continue;
         }
-        let stops = route.stops.iter().copied().filter(|&s| s != Stop::Break);
-        slots.change(problem, s, |all| all.extend(stops));
+        slots.change(problem, s, |all| all.extend(route.visits()));
         if slots[s].cost == INFEASIBLE {
             slots.change(problem, s, Vec::clear);
         }
@@ -225,28 +225,16 @@ pub fn slots_from(problem: &Problem, routes: &[Route]) -> (Slots, Vec<VisitIdx>)
     (slots, rest)
 }
 
-/// Takes `visits` out of slot `s` (each with a restock stop right before it).
+/// Takes `visits` out of slot `s`.
 pub fn remove_visits(problem: &Problem, slots: &mut Slots, s: usize, visits: &[VisitIdx]) {
-    slots.change(problem, s, |stops| {
-        let mut keep = vec![true; stops.len()];
-        for (k, stop) in stops.iter().enumerate() {
-            if matches!(stop, Stop::Visit(v) if visits.contains(v)) {
-                keep[k] = false;
-                if k > 0 && stops[k - 1] == Stop::Restock {
-                    keep[k - 1] = false;
-                }
-            }
-        }
-        let mut flags = keep.into_iter();
-        stops.retain(|_| flags.next().unwrap_or(true));
-    });
+    slots.change(problem, s, |all| all.retain(|v| !visits.contains(v)));
 }
 
-/// Replaces the stops of slot `s` by `visits` (no restocks).
+/// Replaces the visits of slot `s` by `visits`.
 pub(super) fn set_visits(problem: &Problem, slots: &mut Slots, s: usize, visits: &[VisitIdx]) {
-    slots.change(problem, s, |stops| {
-        stops.clear();
-        stops.extend(visits.iter().map(|&v| Stop::Visit(v)));
+    slots.change(problem, s, |all| {
+        all.clear();
+        all.extend_from_slice(visits);
     });
 }
 

@@ -235,10 +235,7 @@ fn walk(
         // The break is taken where the technician is.
         let (drive, distance) = match stop {
             Stop::Break => (0, 0),
-            _ => (
-                problem.travel.time(at, loc),
-                problem.travel.distance(at, loc),
-            ),
+            _ => problem.travel.arc(at, loc),
         };
         let arrival = now + drive;
         let (start, latest) = opening(problem, shift, stop, arrival, k)?;

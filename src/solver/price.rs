@@ -278,12 +278,9 @@ pub(super) fn least_cost(
     // Distance, working time and place after the visits so far.
     let mut sum = (head.distance, head.travel + head.service, head.at);
     let arc = |(distance, working, at): (i64, Time, _), to| {
-        let time = if paid { problem.travel.time(at, to) } else { 0 };
-        (
-            distance + problem.travel.distance(at, to),
-            working + time,
-            to,
-        )
+        let (time, length) = problem.travel.arc(at, to);
+        let time = if paid { time } else { 0 };
+        (distance + length, working + time, to)
     };
     let mut served = keep > 0;
     for v in mids {

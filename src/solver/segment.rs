@@ -125,12 +125,8 @@ impl Segment {
     /// This segment followed by `next`.
     #[inline]
     pub fn then(&self, problem: &Problem, next: &Segment) -> Segment {
-        let (a, b) = (self.last, next.first);
-        self.join(
-            next,
-            problem.travel.time(a, b),
-            problem.travel.distance(a, b),
-        )
+        let (travel, distance) = problem.travel.arc(self.last, next.first);
+        self.join(next, travel, distance)
     }
 
     /// This segment followed by the break `lunch`, taken where the segment ends.

@@ -120,6 +120,20 @@ impl Plan {
     fn total(&self, problem: &Problem) -> Cost {
         (self.slots.total()).saturating_add(leave_out_cost(problem, self.left.iter().copied()))
     }
+
+    /// Makes this plan (committed) a copy of `other`, copying only the routes that differ: a
+    /// slot is what its visits and budget make it.
+    fn copy_from(&mut self, other: &Plan) {
+        let differ: Vec<usize> = (0..self.slots.len())
+            .filter(|&s| {
+                let (mine, theirs) = (&self.slots[s], &other.slots[s]);
+                mine.visits() != theirs.visits() || mine.budget != theirs.budget
+            })
+            .collect();
+        self.slots.copy_from(&other.slots, &differ);
+        self.left.clone_from(&other.left);
+        self.cost = other.cost;
+    }
 }
 
 /// When the search stops.
@@ -278,8 +292,8 @@ impl Island {
 
     /// Takes `plan` as both the current and the best plan.
     fn adopt(&mut self, plan: &Plan) {
-        self.current.clone_from(plan);
-        self.best.clone_from(plan);
+        self.current.copy_from(plan);
+        self.best.copy_from(plan);
         self.unsaved.clear();
     }
 }
@@ -377,10 +391,11 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
             .min_by_key(|(k, i)| (i.best.cost, *k))
             .map(|(k, _)| k)
             .unwrap_or(0);
-        let best = islands[leader].best.clone();
-        for island in &mut islands {
-            if island.best.cost > best.cost {
-                island.adopt(&best);
+        let (before, rest) = islands.split_at_mut(leader);
+        let (lead, after) = rest.split_first_mut().expect("the leader is an island");
+        for island in before.iter_mut().chain(after) {
+            if island.best.cost > lead.best.cost {
+                island.adopt(&lead.best);
             }
         }
     }

@@ -119,7 +119,7 @@ impl Pieces<'_> {
         on_time: bool,
         refill: Refill,
     ) -> Option<Segment> {
-        let depot = problem.depot.as_ref().map(|d| Segment::restock(d.loc));
+        let depot = Segment::restock(problem);
         let tail = match self.tail_len() {
             0 => None,
             _ if self.refold => (self.source.visits.iter().enumerate().skip(self.from))
@@ -409,7 +409,7 @@ impl Pieces<'_> {
         let tail_len = self.tail_len();
         let retime = !same && own.tech != self.source.tech && !problem.level_durations.is_empty();
         let restocks = self.restocks(refill);
-        let depot = problem.depot.as_ref().map(|d| Segment::restock(d.loc));
+        let depot = Segment::restock(problem);
         let middle = |on_time| {
             let visits = mids
                 .clone()

@@ -68,9 +68,9 @@ impl Segment {
         }
     }
 
-    /// A restock at the depot at `loc`.
-    pub fn restock(loc: LocIdx) -> Self {
-        Segment::point(loc, -FAR, FAR)
+    /// A restock at the problem's depot (`None` when it has none).
+    pub fn restock(problem: &Problem) -> Option<Self> {
+        (problem.depot.as_ref()).map(|d| Segment::point(d.loc, -FAR, FAR))
     }
 
     /// The segment of visit `v` alone, done by technician `tech`.
@@ -116,8 +116,8 @@ impl Segment {
         restocked: bool,
     ) -> Self {
         let visit = Segment::visit_by(problem, tech, v, on_time);
-        match problem.depot.as_ref().filter(|_| restocked) {
-            Some(depot) => Segment::restock(depot.loc).then(problem, &visit),
+        match Segment::restock(problem).filter(|_| restocked) {
+            Some(depot) => depot.then(problem, &visit),
             None => visit,
         }
     }

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use crate::model::{Cost, Problem, VisitIdx};
 use crate::rng::Rng;
 
+use super::parts::Part;
 use super::price::{Price, count_checked, least_cost, price_at_least};
 use super::route::{Slot, stops_of};
 use super::slots::{Slots, set_visits};
@@ -309,14 +310,15 @@ fn improving_move(
 
 /// Applies improving moves to the routes in `slots` until none is left or `stop` says so;
 /// returns whether the cost went down. `neighbours[v]` lists the visits nearest
-/// to `v`. With `focus`, only moves of the visits in those slots are tried (with any neighbour).
+/// to `v`. With `focus`, only moves of the visits in those slots are tried (with any neighbour);
+/// with `part`, only moves within the part's slots (`focus` lies in it).
 pub fn improve(
     problem: &Problem,
     neighbours: &[Vec<VisitIdx>],
     slots: &mut Slots,
     rng: &mut Rng,
     stop: &dyn Fn() -> bool,
-    focus: Option<&[usize]>,
+    (focus, part): (Option<&[usize]>, Option<&Part>),
 ) -> bool {
     let mut order: Vec<VisitIdx> = match focus {
         Some(focus) => focus
@@ -325,7 +327,11 @@ pub fn improve(
             .collect(),
         None => problem
             .visit_indices()
-            .filter(|&v| slots.route_of(v).is_some())
+            .filter(|&v| {
+                slots
+                    .route_of(v)
+                    .is_some_and(|s| part.is_none_or(|p| p.holds(s)))
+            })
             .collect(),
     };
     rng.shuffle(&mut order);
@@ -347,6 +353,9 @@ pub fn improve(
                 let (Some(pu), Some(pv)) = (slots.place_of(u), slots.place_of(v)) else {
                     continue;
                 };
+                if part.is_some_and(|p| !p.holds(pv.0)) {
+                    continue;
+                }
                 if changed[pu.0] < since && changed[pv.0] < since {
                     continue;
                 }
@@ -438,7 +447,7 @@ mod tests {
                 &mut slots,
                 &mut Rng::new(seed),
                 &|| false,
-                None,
+                (None, None),
             );
             assert_eq!(served(&slots), visits, "seed {seed}");
             let solution = Solution {

@@ -9,6 +9,7 @@ mod fixture;
 mod insert;
 mod kit;
 mod local;
+mod parts;
 mod price;
 mod route;
 mod search;

@@ -12,6 +12,7 @@ mod local;
 mod parts;
 mod price;
 mod route;
+mod ruin;
 mod search;
 pub mod segment;
 mod slots;
@@ -264,9 +265,9 @@ fn run(
             ),
         };
         let left = insert::regret_insertion(problem, &mut slots, pending, deadline);
-        let plan = search::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
+        let plan = slots::Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
         let phases = phases(problem, started, iterations, deadline);
-        let report = |plan: &search::Plan| progress(&describe(problem, plan, started));
+        let report = |plan: &slots::Plan| progress(&describe(problem, plan, started));
         let watch = search::Watch {
             report: &report,
             cancel,
@@ -298,7 +299,7 @@ fn run(
             // While HiGHS runs: its gap and incumbent, beside the warm start's other figures.
             let (slots, _) = slots::slots_from(problem, &start.routes);
             let left = start.unassigned.iter().map(|u| u.visit).collect();
-            let base = describe(problem, &search::Plan::new(problem, slots, left), started);
+            let base = describe(problem, &slots::Plan::new(problem, slots, left), started);
             let report = |gap: Option<f64>, cost: f64| {
                 progress(&Progress {
                     elapsed: started.elapsed().as_secs_f64(),
@@ -326,7 +327,7 @@ fn run(
 }
 
 /// The progress a plan under search stands for.
-fn describe(problem: &Problem, plan: &search::Plan, started: Instant) -> Progress {
+fn describe(problem: &Problem, plan: &slots::Plan, started: Instant) -> Progress {
     let routes = route::routes(&plan.slots);
     let late = routes
         .iter()

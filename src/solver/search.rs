@@ -1,20 +1,9 @@
-//! Ruin and recreate under simulated annealing: remove visits near a seed visit, reinsert every
-//! removed (and left-out) visit, accept by an annealing criterion, keep the best plan seen, and
-//! polish each new best plan (and the start) by local search ([`super::local`]).
-//!
-//! Ruin is mostly string removal (strings of nearby visits from a few neighbouring routes, which
-//! frees the slack a tight-window plan needs to rearrange itself), sometimes the seed's nearest
-//! visits whatever their route, or the seed's whole route when it is short. Recreate is mostly
-//! greedy cheapest insertion in a random, largest-demand, farthest or tightest-window order,
-//! priced through the concatenation segments so an iteration stays cheap; now and then regret
-//! insertion (on Solomon R2 and RC2 at 5 s, two seeds: 0.58 % mean gap with it, 0.87 %
-//! without). Up to one greedy recreate in five first opens a route for its first visit, so the
-//! search can reach plans of more, shorter routes (Gehring–Homberger R2 wants them); each
-//! island gives these less of its recreates as they are accepted less often than the others
-//! (on field days, where a route costs a drive from home, they rarely are). Local search runs
-//! on new best plans, and on large problems on every trial's changed routes (see
-//! [`POLISH_TRIALS_ABOVE`]): on Solomon's 100 customers that costs more iterations than it
-//! gains.
+//! Ruin and recreate ([`super::ruin`]) under simulated annealing: remove visits near a seed
+//! visit, reinsert every removed (and left-out) visit, accept by an annealing criterion, keep the
+//! best plan seen, and polish each new best plan (and the start) by local search
+//! ([`super::local`]). Local search runs on new best plans, and on large problems on every
+//! trial's changed routes (see [`POLISH_TRIALS_ABOVE`]): on Solomon's 100 customers that costs
+//! more iterations than it gains.
 //!
 //! A trial changes the current plan in place ([`super::slots::Slots`] journals the routes it
 //! touches) and is undone when rejected, so an iteration costs what its routes cost, not what
@@ -50,25 +39,18 @@ use crate::solution::cost::leave_out_cost;
 use crate::solution::schedule::simulate;
 
 use super::Cancel;
-use super::insert::{Shifts, insert_cheapest, regret_insert};
+use super::insert::Shifts;
 use super::parts::{self, Part};
 use super::route::{self, Slot, routing_cost};
-use super::slots::{Slots, remove_visits};
+use super::ruin::{Near, Recreate, empty_shortest_route, recreate, ruin};
+use super::slots::Plan;
 use super::{local, price};
 
-/// Random visits a ruin tries for a seed in its part.
-const SEED_TRIES: usize = 64;
 /// Nearest other visits kept per visit for string removal.
 const NEIGHBOURS: usize = 40;
-/// Mean number of visits a ruin removes.
-const MEAN_REMOVED: f64 = 10.0;
-/// Longest string removed from one route.
-const MAX_STRING: usize = 10;
 /// Start and end temperature, in multiples of the initial mean routing cost per visit (on
 /// problems of many shifts, of the mean cost of travel per visit).
 const TEMPERATURE: (f64, f64) = (1.0, 0.01);
-/// Recreates that use regret insertion: one in `REGRET_ODDS + 1`.
-const REGRET_ODDS: i64 = 9;
 /// Most share of greedy recreates that open a route for their first visit; an island gives
 /// them less when they are accepted less often than the others (see [`Island::opening`]).
 const OPEN_SHARE: f64 = 0.2;
@@ -104,59 +86,8 @@ const PARTS_ABOVE: usize = 500;
 const PARTS_LEAST_ROUTES: usize = 4;
 /// Mixed into the seed for the random stream that splits plans into parts.
 const PARTS_STREAM: u64 = 0xD1B5_4A32_D192_ED03;
-/// Nearest visits whose routes a recreate considers on a problem of many shifts.
-const RECREATE_NEIGHBOURS: usize = 20;
 /// Nearest technicians whose shifts a recreate considers on a problem of many shifts.
 const RECREATE_TECHNICIANS: usize = 8;
-
-/// A plan under search: the routes and the visits left out.
-#[derive(Clone)]
-pub struct Plan {
-    /// One slot per technician shift.
-    pub slots: Slots,
-    /// Visits left out.
-    pub left: Vec<VisitIdx>,
-    /// Total cost, with the penalties of the visits left out.
-    pub cost: Cost,
-}
-
-impl Plan {
-    /// A plan from slots and the visits left out.
-    pub fn new(problem: &Problem, mut slots: Slots, left: Vec<VisitIdx>) -> Self {
-        slots.commit();
-        let mut plan = Plan {
-            slots,
-            left,
-            cost: 0,
-        };
-        plan.cost = plan.total(problem);
-        plan
-    }
-
-    fn total(&self, problem: &Problem) -> Cost {
-        (self.slots.total()).saturating_add(leave_out_cost(problem, self.left.iter().copied()))
-    }
-
-    /// Makes this plan (committed) a copy of `other`, copying only the routes that differ.
-    fn copy_from(&mut self, other: &Plan) {
-        self.copy_routes(&other.slots, 0..self.slots.len());
-        self.left.clone_from(&other.left);
-        self.cost = other.cost;
-    }
-
-    /// Makes the slots `among` of this plan (committed) copies of `other`'s, copying only the
-    /// routes that differ: a slot is what its visits and budget make it.
-    fn copy_routes(&mut self, other: &Slots, among: impl IntoIterator<Item = usize>) {
-        let differ: Vec<usize> = among
-            .into_iter()
-            .filter(|&s| {
-                let (mine, theirs) = (&self.slots[s], &other[s]);
-                mine.visits() != theirs.visits() || mine.budget != theirs.budget
-            })
-            .collect();
-        self.slots.copy_from(other, &differ);
-    }
-}
 
 /// When the search stops.
 #[derive(Debug, Clone, Copy)]
@@ -250,6 +181,15 @@ impl<'a> Context<'a> {
         };
         let (hot, cold) = self.temperature;
         hot * (cold / hot).powf(fraction.clamp(0.0, 1.0))
+    }
+
+    /// The problem and its neighbourhoods, for ruin and recreate.
+    fn near(&self) -> Near<'a> {
+        Near {
+            problem: self.problem,
+            neighbours: self.neighbours,
+            shifts: self.near_shifts,
+        }
     }
 
     fn out_of_time(&self) -> bool {
@@ -571,10 +511,10 @@ impl Island {
             }
             // The trial changes the current plan in place; a rejected one is undone.
             let (left, cost) = (self.current.left.clone(), self.current.cost);
-            let removed = ruin(context, part, &mut self.current, &mut self.rng);
+            let removed = ruin(context.near(), part, &mut self.current, &mut self.rng);
             let open = (!fleet).then(|| self.open_share());
             let kind = recreate(
-                context,
+                context.near(),
                 part,
                 &mut self.current,
                 removed,
@@ -651,133 +591,6 @@ impl Island {
     }
 }
 
-/// Removes visits around a seed visit, by one of three kinds of ruin: strings of visits from
-/// a few neighbouring routes (mostly), the seed's nearest visits whatever their route, or the
-/// seed's whole route when it is short; only from the routes of `part` when given. Returns what
-/// it removed.
-fn ruin(
-    context: &Context<'_>,
-    part: Option<&Part>,
-    plan: &mut Plan,
-    rng: &mut Rng,
-) -> Vec<VisitIdx> {
-    let problem = context.problem;
-    let slots = &plan.slots;
-    let served = problem.visits.len() - plan.left.len();
-    if served == 0 {
-        return Vec::new();
-    }
-    let route_of = |v: VisitIdx| {
-        slots
-            .route_of(v)
-            .filter(|&s| part.is_none_or(|p| p.holds(s)))
-    };
-    // Start next to a left-out visit when there is one, so it gets room (a part holds a
-    // share of the visits: a few tries find one of its own).
-    let seed = match plan.left.is_empty() || rng.chance(0.5) {
-        true => (0..SEED_TRIES)
-            .map(|_| VisitIdx(rng.range(0, problem.visits.len() as i64 - 1) as u32))
-            .find(|&v| route_of(v).is_some()),
-        false => Some(*rng.pick(&plan.left)),
-    };
-    let Some(seed) = seed else {
-        return Vec::new();
-    };
-    let near = std::iter::once(seed)
-        .chain(context.neighbours[seed.get()].iter().copied())
-        .filter_map(|v| route_of(v).map(|s| (v, s)));
-    let mut removed: Vec<(usize, VisitIdx)> = match rng.range(0, 9) {
-        0 => {
-            let count = rng.range(MEAN_REMOVED as i64 / 2, MEAN_REMOVED as i64 * 3 / 2);
-            near.clone()
-                .take(count as usize)
-                .map(|(v, s)| (s, v))
-                .collect()
-        }
-        1 => near
-            .clone()
-            .next()
-            .map(|(_, s)| {
-                slots[s]
-                    .visits()
-                    .iter()
-                    .map(|&v| (s, v))
-                    .collect::<Vec<_>>()
-            })
-            .filter(|route| route.len() as f64 <= 2.0 * MEAN_REMOVED)
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    if removed.is_empty() {
-        let mean_len = served as f64 / slots.in_use().max(1) as f64;
-        removed = strings(slots, near, mean_len, rng);
-    }
-    // Take the visits out route by route.
-    removed.sort_unstable();
-    let removed_visits = removed.iter().map(|&(_, v)| v).collect();
-    for group in removed.chunk_by(|a, b| a.0 == b.0) {
-        let visits: Vec<VisitIdx> = group.iter().map(|&(_, v)| v).collect();
-        remove_visits(problem, &mut plan.slots, group[0].0, &visits);
-    }
-    removed_visits
-}
-
-/// Picks strings of visits from a few routes, one per route, each containing the first visit
-/// of `near` in that route.
-fn strings(
-    slots: &Slots,
-    near: impl Iterator<Item = (VisitIdx, usize)>,
-    mean_len: f64,
-    rng: &mut Rng,
-) -> Vec<(usize, VisitIdx)> {
-    let longest = (MAX_STRING as f64).min(mean_len).max(1.0);
-    let most_routes = (4.0 * MEAN_REMOVED / (1.0 + longest) - 1.0).max(1.0);
-    let route_count = rng.range(1, most_routes as i64) as usize;
-    let mut picked = Vec::new();
-    let mut ruined = Vec::new();
-    for (v, s) in near {
-        if ruined.len() >= route_count {
-            break;
-        }
-        if ruined.contains(&s) {
-            continue;
-        }
-        ruined.push(s);
-        let visits = slots[s].visits();
-        let at = slots.place_of(v).map_or(0, |(_, k)| k);
-        let most = (longest as usize).min(visits.len());
-        let len = rng.range(1, most as i64) as usize;
-        // A string of `len` visits that contains `v`, placed at random around it.
-        let first_lo = at.saturating_sub(len - 1);
-        let first_hi = at.min(visits.len() - len);
-        let first = rng.range(first_lo as i64, first_hi as i64) as usize;
-        picked.extend(visits[first..first + len].iter().map(|&w| (s, w)));
-    }
-    picked
-}
-
-/// Leaves out every visit of the route with the fewest visits (ties broken at random).
-fn empty_shortest_route(problem: &Problem, plan: &mut Plan, rng: &mut Rng) {
-    let mut routes: Vec<(usize, u64, usize)> = plan
-        .slots
-        .iter()
-        .enumerate()
-        .map(|(s, slot)| (slot.visits().len(), rng.next_u64(), s))
-        .filter(|&(len, _, _)| len > 0)
-        .collect();
-    routes.sort_unstable();
-    // Keep at least one route: a plan needs somewhere to put its visits.
-    if routes.len() < 2 {
-        return;
-    }
-    let s = routes[0].2;
-    let visits = plan.slots[s].visits().to_vec();
-    remove_visits(problem, &mut plan.slots, s, &visits);
-    plan.left.extend(visits);
-    plan.left.sort_unstable();
-    plan.cost = plan.total(problem);
-}
-
 /// The cost of travel of the slots: distance and the pay for driving, without the service
 /// times, waiting and penalties that make up the rest of the routing cost.
 ///
@@ -796,121 +609,6 @@ fn travel_cost(problem: &Problem, slots: &[Slot]) -> Cost {
             )
         })
         .sum()
-}
-
-/// The slots a recreate on a problem of many shifts considers for `v`: the routes of its
-/// nearest visits and the shifts of its nearest technicians, sorted.
-fn nearby_slots(
-    context: &Context<'_>,
-    slots: &Slots,
-    v: VisitIdx,
-    near: &[Vec<usize>],
-) -> Vec<usize> {
-    let routes = context.neighbours[v.get()]
-        .iter()
-        .take(RECREATE_NEIGHBOURS)
-        .filter_map(|&w| slots.route_of(w));
-    let mut within: Vec<usize> = routes.chain(near[v.get()].iter().copied()).collect();
-    within.sort_unstable();
-    within.dedup();
-    within
-}
-
-/// How a recreate put the visits back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Recreate {
-    Regret,
-    /// Each at its cheapest place; `opened` when the first one opened a route of its own.
-    Greedy {
-        opened: bool,
-    },
-}
-
-/// Reinserts `removed` and the visits left out (opening routes only when `open` gives the share
-/// of greedy recreates whose first visit opens one; only in the routes of `part` when given):
-/// now and then by regret insertion, mostly each at its cheapest place in a random order of a
-/// randomly chosen kind.
-fn recreate(
-    context: &Context<'_>,
-    part: Option<&Part>,
-    plan: &mut Plan,
-    mut pending: Vec<VisitIdx>,
-    rng: &mut Rng,
-    open: Option<f64>,
-) -> Recreate {
-    let open_routes = open.is_some();
-    let problem = context.problem;
-    pending.append(&mut plan.left);
-    rng.shuffle(&mut pending);
-    let home = problem.technicians.first().map(|t| t.start);
-    let regret = rng.range(0, REGRET_ODDS) == 0;
-    match rng.range(0, 10) {
-        0..=3 => {}
-        4..=7 => pending.sort_by_key(|&v| std::cmp::Reverse(problem.visit(v).demand)),
-        8..=9 => pending.sort_by_key(|&v| {
-            std::cmp::Reverse(home.map_or(0, |h| problem.travel.time(h, problem.visit(v).loc)))
-        }),
-        _ => pending.sort_by_key(|&v| {
-            let w = &problem.visit(v).windows;
-            w.first()
-                .zip(w.last())
-                .map_or(i64::MAX, |(a, b)| b.end - a.start)
-        }),
-    }
-    // On problems of many shifts, each visit only near itself, as the routes are now.
-    let near = |slots: &Slots, v| {
-        context.near_shifts.map(|n| {
-            let mut within = nearby_slots(context, slots, v, n);
-            within.retain(|&s| part.is_none_or(|p| p.holds(s)));
-            within
-        })
-    };
-    let mine = part.map(|p| p.slots.as_slice());
-    if regret {
-        let within: Option<Vec<Vec<usize>>> = (context.near_shifts.is_some() || part.is_some())
-            .then(|| {
-                pending
-                    .iter()
-                    .map(|&v| near(&plan.slots, v).unwrap_or_else(|| mine.unwrap_or(&[]).to_vec()))
-                    .collect()
-            });
-        let slots = &mut plan.slots;
-        let left = regret_insert(
-            problem,
-            slots,
-            pending,
-            open_routes,
-            None,
-            within.as_deref(),
-        );
-        plan.left.extend(left.into_iter().map(|(v, _)| v));
-        plan.left.sort_unstable();
-        return Recreate::Regret;
-    }
-    // Now and then the first visit opens a route of its own, which the others may join:
-    // more, shorter routes can be cheaper where windows are wide, and single moves do not
-    // find them (splitting a route alone never shortens it).
-    let mut opened = false;
-    if open.is_some_and(|share| rng.unit() < share) {
-        let empty: Vec<usize> = (0..plan.slots.len())
-            .filter(|&s| plan.slots[s].visits().is_empty() && part.is_none_or(|p| p.holds(s)))
-            .collect();
-        if let Some(&v) = pending.first().filter(|_| !empty.is_empty()) {
-            opened = insert_cheapest(problem, &mut plan.slots, v, true, Some(&empty));
-            if opened {
-                pending.remove(0);
-            }
-        }
-    }
-    for v in pending {
-        let near = near(&plan.slots, v);
-        let within = near.as_deref().or(mine);
-        if !insert_cheapest(problem, &mut plan.slots, v, open_routes, within) {
-            plan.left.push(v);
-        }
-    }
-    plan.left.sort_unstable();
-    Recreate::Greedy { opened }
 }
 
 #[cfg(test)]

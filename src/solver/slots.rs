@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crate::model::{Cost, LocIdx, Problem, Time, VisitIdx};
 use crate::solution::Route;
+use crate::solution::cost::leave_out_cost;
 
 use super::route::{INFEASIBLE, Slot, rebudget, week_of};
 
@@ -157,6 +158,56 @@ impl Slots {
         for (k, v) in self.all[s].visits().iter().enumerate() {
             self.at[v.get()] = (s as u32, k as u32);
         }
+    }
+}
+
+/// A plan under search: the routes and the visits left out.
+#[derive(Clone)]
+pub struct Plan {
+    /// One slot per technician shift.
+    pub slots: Slots,
+    /// Visits left out.
+    pub left: Vec<VisitIdx>,
+    /// Total cost, with the penalties of the visits left out.
+    pub cost: Cost,
+}
+
+impl Plan {
+    /// A plan from slots and the visits left out.
+    pub fn new(problem: &Problem, mut slots: Slots, left: Vec<VisitIdx>) -> Self {
+        slots.commit();
+        let mut plan = Plan {
+            slots,
+            left,
+            cost: 0,
+        };
+        plan.cost = plan.total(problem);
+        plan
+    }
+
+    /// The cost of the routes and of the visits left out.
+    pub(super) fn total(&self, problem: &Problem) -> Cost {
+        (self.slots.total()).saturating_add(leave_out_cost(problem, self.left.iter().copied()))
+    }
+
+    /// Makes this plan (committed) a copy of `other`, copying only the routes that differ.
+    pub(super) fn copy_from(&mut self, other: &Plan) {
+        self.copy_routes(&other.slots, 0..self.slots.len());
+        self.left.clone_from(&other.left);
+        self.cost = other.cost;
+    }
+
+    /// Makes the slots `among` of this plan (committed) copies of `other`'s, copying only the
+    /// routes that differ: a slot is what its visits and budget make it.
+    pub(super) fn copy_routes(&mut self, other: &Slots, among: impl IntoIterator<Item = usize>) {
+        let differ: Vec<usize> = among
+            .into_iter()
+            .filter(|&s| {
+                let (mine, theirs) = (&self.slots[s], &other[s]);
+                mine.visits() != theirs.visits() || mine.budget != theirs.budget
+            })
+            .collect();
+        self.slots.copy_from(other, &differ);
     }
 }
 

@@ -620,8 +620,11 @@ mod tests {
     use crate::solution::check::{StatedPlan, check};
     use crate::solver::fixture::{random_solomon, with_field_rules, with_sla};
 
+    /// Both phases, fleet first.
+    const BOTH: [Phase; 2] = [Phase::Fleet, Phase::Cost];
+
     /// Searches `problem` briefly and returns the tracked plan with the checker's total cost of it.
-    fn searched(problem: &Problem, seed: u64, islands: usize) -> (Plan, Cost) {
+    fn searched(problem: &Problem, seed: u64, islands: usize, phases: &[Phase]) -> (Plan, Cost) {
         let mut slots = crate::solver::slots::empty_slots(problem);
         let left = crate::solver::insert::regret_insertion(
             problem,
@@ -630,15 +633,23 @@ mod tests {
             None,
         );
         let start = Plan::new(problem, slots, left.iter().map(|u| u.visit).collect());
-        let limits = Limits {
-            iterations: 60,
-            deadline: None,
+        let limits = |phase: Phase| {
+            let iterations = match phase {
+                // Past the first exchange among islands.
+                Phase::Cost if problem.visits.len() > PARTS_ABOVE => EPOCH + 50,
+                _ => 60,
+            };
+            let limits = Limits {
+                iterations,
+                deadline: None,
+            };
+            (phase, limits)
         };
         let watch = Watch {
             report: &|_| {},
             cancel: &Cancel::new(),
         };
-        let phases = [(Phase::Fleet, limits), (Phase::Cost, limits)];
+        let phases: Vec<(Phase, Limits)> = phases.iter().map(|&p| limits(p)).collect();
         let (best, _) = search(problem, start, seed, islands, &phases, watch);
         let mut stated = StatedPlan::from_solution(
             problem,
@@ -674,15 +685,16 @@ mod tests {
         };
         let problem = crate::io::native::to_problem(&generate(spec), "generated").expect("valid");
         assert!(problem.technicians.len() * 2 > GRANULAR_SLOTS);
-        let (plan, checked) = searched(&problem, 3, 2);
+        let (plan, checked) = searched(&problem, 3, 2, &BOTH);
         assert_eq!(plan.cost, checked);
         assert!(plan.left.is_empty());
     }
 
-    /// A problem of more than [`PARTS_ABOVE`] visits is searched in parts by two threads; the
-    /// tracked cost of the joined plan is still the checker's, with every visit served.
+    /// A problem of more than [`PARTS_ABOVE`] visits is searched in parts by two threads, over
+    /// two epochs (so the parts join, split anew and join again): the tracked cost of the
+    /// joined plan is still the checker's, and a second search gives the same plan.
     #[test]
-    fn tracked_cost_is_the_checked_cost_in_parts() {
+    fn searches_in_parts_track_the_checked_cost_and_repeat() {
         let spec = Spec {
             visits: PARTS_ABOVE + 20,
             technicians: 40,
@@ -693,8 +705,13 @@ mod tests {
             crews: false,
         };
         let problem = crate::io::native::to_problem(&generate(spec), "generated").expect("valid");
-        let (plan, checked) = searched(&problem, 3, 2);
+        let (plan, checked) = searched(&problem, 3, 2, &[Phase::Cost]);
         assert_eq!(plan.cost, checked);
+        let (again, _) = searched(&problem, 3, 2, &[Phase::Cost]);
+        let routes = |p: &Plan| -> Vec<Vec<VisitIdx>> {
+            p.slots.iter().map(|s| s.visits().to_vec()).collect()
+        };
+        assert_eq!((routes(&plan), plan.cost), (routes(&again), again.cost));
     }
 
     proptest! {
@@ -709,7 +726,7 @@ mod tests {
             let problem = random_solomon(seed, customers, 60);
             let problem = if sla { with_sla(problem, seed) } else { problem };
             let problem = if rules { with_field_rules(problem, seed) } else { problem };
-            let (plan, checked) = searched(&problem, seed, islands);
+            let (plan, checked) = searched(&problem, seed, islands, &BOTH);
             prop_assert_eq!(plan.cost, checked);
         }
 
@@ -722,7 +739,7 @@ mod tests {
         ) {
             let dto = generate(Spec { visits, technicians, days, seed, field_rules, roads: false, crews: false });
             let problem = crate::io::native::to_problem(&dto, "generated").expect("valid");
-            let (plan, checked) = searched(&problem, seed, 1);
+            let (plan, checked) = searched(&problem, seed, 1, &BOTH);
             prop_assert_eq!(plan.cost, checked);
         }
     }

@@ -131,12 +131,20 @@ impl Slots {
         }
     }
 
-    /// Makes the slots `which` copies of `other`'s.
-    pub fn copy_from(&mut self, other: &Slots, which: &[usize]) {
-        for &s in which {
+    /// Makes the slots `among` (each named once) copies of `other`'s, copying only those that
+    /// differ: a slot is what its visits and budget make it.
+    pub fn copy_from(&mut self, other: &Slots, among: impl IntoIterator<Item = usize>) {
+        let differ: Vec<usize> = among
+            .into_iter()
+            .filter(|&s| {
+                let (mine, theirs) = (&self.all[s], &other.all[s]);
+                mine.visits != theirs.visits || mine.budget != theirs.budget
+            })
+            .collect();
+        for &s in &differ {
             self.unindex(s);
         }
-        for &s in which {
+        for &s in &differ {
             self.all[s].clone_from(&other.all[s]);
             self.index(s);
         }
@@ -192,22 +200,9 @@ impl Plan {
 
     /// Makes this plan (committed) a copy of `other`, copying only the routes that differ.
     pub(super) fn copy_from(&mut self, other: &Plan) {
-        self.copy_routes(&other.slots, 0..self.slots.len());
+        self.slots.copy_from(&other.slots, 0..self.slots.len());
         self.left.clone_from(&other.left);
         self.cost = other.cost;
-    }
-
-    /// Makes the slots `among` of this plan (committed) copies of `other`'s, copying only the
-    /// routes that differ: a slot is what its visits and budget make it.
-    pub(super) fn copy_routes(&mut self, other: &Slots, among: impl IntoIterator<Item = usize>) {
-        let differ: Vec<usize> = among
-            .into_iter()
-            .filter(|&s| {
-                let (mine, theirs) = (&self.slots[s], &other[s]);
-                mine.visits() != theirs.visits() || mine.budget != theirs.budget
-            })
-            .collect();
-        self.slots.copy_from(other, &differ);
     }
 }
 

@@ -258,10 +258,12 @@ impl Pieces<'_> {
     }
 }
 
-/// A lower bound of what [`price`] would say of the same route: its fixed cost, distance and,
-/// when working time is paid, its travel and service time, summed arc by arc and visit by
-/// visit (waiting, lateness and the rest only add; so does a restock no piece carries, where
-/// travel obeys the triangle inequality).
+/// A lower bound of what [`price`] would say of the same route: its fixed cost, distance,
+/// preference costs and, when working time is paid, its travel and service time, summed arc by
+/// arc and visit by visit, and its break when the route owes it for certain (some piece cannot
+/// end its service before the break's window opens). Waiting, lateness and the rest only add;
+/// so does a restock no piece carries, where travel obeys the triangle inequality; a tail
+/// another technician did adds its preference costs for this one, left out here.
 pub(super) fn least_cost(
     problem: &Problem,
     own: &Slot,
@@ -282,12 +284,19 @@ pub(super) fn least_cost(
         let time = if paid { time } else { 0 };
         (distance + length, working + time, to)
     };
+    let done = |seg: &Segment| seg.earliest + seg.duration;
+    // The earliest the route's last service can end, and its preference costs.
+    let mut end = done(&mine.loose.prefix[keep]);
+    let mut preference = mine.loose.prefix[keep].preference;
     let mut served = keep > 0;
     for v in mids {
         sum = arc(sum, problem.visit(v).loc);
+        let alone = Segment::visit(problem, own.tech, v);
         if paid {
-            sum.1 += problem.duration(own.tech, v);
+            sum.1 += alone.duration;
         }
+        end = end.max(done(&alone));
+        preference += alone.preference;
         served = true;
     }
     let reach = &theirs.reach;
@@ -301,11 +310,18 @@ pub(super) fn least_cost(
             sum = arc(sum, depot.loc);
         }
         let last = reach[reach.len() - 1];
-        // Another technician's service times are not this one's.
-        let service = match own.tech == source.tech || !theirs.personal {
+        // Another technician's service times and preferences are not this one's.
+        let alike = own.tech == source.tech || !theirs.personal;
+        let service = match alike {
             true => last.service - reach[from].service,
             false => 0,
         };
+        if alike {
+            end = end.max(done(&theirs.loose.tail[from]));
+        }
+        if own.tech == source.tech {
+            preference += theirs.loose.tail[from].preference;
+        }
         let (distance, working, _) = arc(sum, first.at);
         sum = (
             distance + last.distance - first.distance,
@@ -323,9 +339,14 @@ pub(super) fn least_cost(
         .distance
         .apply(distance)
         .saturating_mul(tech.distance_factor);
-    let working = if paid { working } else { 0 };
+    let lunch = own.shift_break(problem).filter(|l| end > l.start);
+    let working = match paid {
+        true => working + lunch.map_or(0, |l| l.duration),
+        false => 0,
+    };
     tech.fixed_cost
         .saturating_add(distance)
+        .saturating_add(preference)
         .saturating_add(tech.work_rate.apply(working))
 }
 

@@ -284,19 +284,31 @@ pub(super) fn least_cost(
         let time = if paid { time } else { 0 };
         (distance + length, working + time, to)
     };
+    // A paid break: the earliest the route's last service can end tells whether it is owed.
+    // (Segments are read only when they tell something: they are apart from `reach`.)
+    let lunch = paid.then(|| own.shift_break(problem)).flatten();
     let done = |seg: &Segment| seg.earliest + seg.duration;
-    // The earliest the route's last service can end, and its preference costs.
-    let mut end = done(&mine.loose.prefix[keep]);
-    let mut preference = mine.loose.prefix[keep].preference;
+    let mut end = match lunch {
+        Some(_) => done(&mine.loose.prefix[keep]),
+        None => Time::MIN,
+    };
+    let mut preference = match mine.personal {
+        true => mine.loose.prefix[keep].preference,
+        false => 0,
+    };
     let mut served = keep > 0;
     for v in mids {
-        sum = arc(sum, problem.visit(v).loc);
-        let alone = Segment::visit(problem, own.tech, v);
+        let visit = problem.visit(v);
+        sum = arc(sum, visit.loc);
         if paid {
-            sum.1 += alone.duration;
+            sum.1 += problem.duration(own.tech, v);
         }
-        end = end.max(done(&alone));
-        preference += alone.preference;
+        if lunch.is_some() {
+            end = end.max(done(&Segment::visit(problem, own.tech, v)));
+        }
+        if visit.preferences.is_soft() {
+            preference += visit.preferences.cost(own.tech);
+        }
         served = true;
     }
     let reach = &theirs.reach;
@@ -316,10 +328,10 @@ pub(super) fn least_cost(
             true => last.service - reach[from].service,
             false => 0,
         };
-        if alike {
+        if alike && lunch.is_some() {
             end = end.max(done(&theirs.loose.tail[from]));
         }
-        if own.tech == source.tech {
+        if own.tech == source.tech && theirs.personal {
             preference += theirs.loose.tail[from].preference;
         }
         let (distance, working, _) = arc(sum, first.at);
@@ -339,9 +351,9 @@ pub(super) fn least_cost(
         .distance
         .apply(distance)
         .saturating_mul(tech.distance_factor);
-    let lunch = own.shift_break(problem).filter(|l| end > l.start);
+    let owed = lunch.filter(|l| end > l.start);
     let working = match paid {
-        true => working + lunch.map_or(0, |l| l.duration),
+        true => working + owed.map_or(0, |l| l.duration),
         false => 0,
     };
     tech.fixed_cost

@@ -303,7 +303,7 @@ pub(super) fn least_cost(
         if paid {
             sum.1 += problem.duration(own.tech, v);
         }
-        if lunch.is_some() {
+        if lunch.is_some_and(|l| end <= l.start) {
             end = end.max(done(&Segment::visit(problem, own.tech, v)));
         }
         if visit.preferences.is_soft() {
@@ -328,7 +328,7 @@ pub(super) fn least_cost(
             true => last.service - reach[from].service,
             false => 0,
         };
-        if alike && lunch.is_some() {
+        if alike && lunch.is_some_and(|l| end <= l.start) {
             end = end.max(done(&theirs.loose.tail[from]));
         }
         if own.tech == source.tech && theirs.personal {

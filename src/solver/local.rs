@@ -39,45 +39,30 @@ pub(super) const GRANULAR: usize = 20;
 /// Longest string a move carries.
 const STRING: usize = 3;
 
-/// Keeps the `k` least of `near` (in no order).
-fn keep_least<K: Ord>(near: &mut Vec<(K, VisitIdx)>, k: usize) {
-    if k < near.len() {
-        near.select_nth_unstable(k);
-        near.truncate(k);
-    }
-}
-
-/// The `k` other visits nearest to `v` by travel out (one matrix row, read in order), with
-/// that travel time, in no order.
-fn nearest_out(
-    problem: &Problem,
-    visits: &[VisitIdx],
-    v: VisitIdx,
-    k: usize,
-) -> Vec<(i64, VisitIdx)> {
-    let at = problem.visit(v).loc;
-    let mut near: Vec<(i64, VisitIdx)> = visits
-        .iter()
-        .filter(|&&w| w != v)
-        .map(|&w| (problem.travel.time(at, problem.visit(w).loc), w))
-        .collect();
-    keep_least(&mut near, k);
-    near
-}
-
 /// The `k` nearest other visits of every visit (travel both ways), nearest first: the nearest
-/// by travel both ways among the `2k` nearest by travel out.
+/// by travel both ways among the `2k` nearest by travel out (one matrix row, read in order).
 pub fn neighbours(problem: &Problem, k: usize) -> Vec<Vec<VisitIdx>> {
     let visits: Vec<VisitIdx> = problem.visit_indices().collect();
+    let nearest = |near: &mut Vec<(i64, VisitIdx)>, k: usize| {
+        if k < near.len() {
+            near.select_nth_unstable(k);
+            near.truncate(k);
+        }
+    };
     visits
         .par_iter()
         .map(|&v| {
             let at = problem.visit(v).loc;
-            let mut near = nearest_out(problem, &visits, v, 2 * k);
+            let mut near: Vec<(i64, VisitIdx)> = visits
+                .iter()
+                .filter(|&&w| w != v)
+                .map(|&w| (problem.travel.time(at, problem.visit(w).loc), w))
+                .collect();
+            nearest(&mut near, 2 * k);
             for (t, w) in &mut near {
                 *t += problem.travel.time(problem.visit(*w).loc, at);
             }
-            keep_least(&mut near, k);
+            nearest(&mut near, k);
             near.sort_unstable();
             near.into_iter().map(|(_, w)| w).collect()
         })
@@ -132,16 +117,25 @@ pub fn related(problem: &Problem, k: usize) -> Vec<Vec<VisitIdx>> {
         .par_iter()
         .map(|&v| {
             let at = problem.visit(v).loc;
-            let mut keyed: Vec<(f64, VisitIdx)> =
-                nearest_out(problem, &visits, v, RELATED_POOL * k)
-                    .into_iter()
-                    .filter(|&(_, w)| together(v, w))
-                    .map(|(out, w)| {
-                        let back = problem.travel.time(problem.visit(w).loc, at);
-                        let windows = after(v, w, out).min(after(w, v, back));
-                        ((out + back) as f64 + windows, w)
-                    })
-                    .collect();
+            let mut near: Vec<(i64, VisitIdx)> = visits
+                .iter()
+                .filter(|&&w| w != v)
+                .map(|&w| (problem.travel.time(at, problem.visit(w).loc), w))
+                .collect();
+            let pool = RELATED_POOL * k;
+            if pool < near.len() {
+                near.select_nth_unstable(pool);
+                near.truncate(pool);
+            }
+            let mut keyed: Vec<(f64, VisitIdx)> = near
+                .into_iter()
+                .filter(|&(_, w)| together(v, w))
+                .map(|(out, w)| {
+                    let back = problem.travel.time(problem.visit(w).loc, at);
+                    let windows = after(v, w, out).min(after(w, v, back));
+                    ((out + back) as f64 + windows, w)
+                })
+                .collect();
             keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             keyed.truncate(k);
             keyed.into_iter().map(|(_, w)| w).collect()

@@ -1,8 +1,7 @@
 //! Local search over granular neighbourhoods: moves that bring a visit next to one of its
-//! most related visits ([`related`]), each priced by a few joins of the routes' concatenation
-//! segments.
+//! nearest neighbours, each priced by a few joins of the routes' concatenation segments.
 //!
-//! For a visit `u` and a visit `v` among the most related of `u`, in routes `a` and `b`:
+//! For a visit `u` and a visit `v` among the nearest of `u`, in routes `a` and `b`:
 //! - relocate and or-opt: the string of one to three visits starting at `u` moves right after
 //!   `v` or right before it;
 //! - cross-exchange: that string trades places with the string of up to three visits right after
@@ -16,9 +15,9 @@
 //! Visits are taken in random order and the first improving move is applied, until a whole
 //! pass finds none; a later pass tries `u` with `v` again only when one of their routes
 //! changed since `u` was last tried. Each move is first bounded by what its routes cost at
-//! least (fixed cost, distance, travel and service, preference costs and a break owed for
-//! certain), which rejects most moves before their segments are joined. Every route takes
-//! part, whatever its break, restock, tools, parts and windows. A move is priced by segment joins in O(1); when a changed route holds a visit with
+//! least (fixed cost, distance and travel, arc by arc), which rejects most moves before their
+//! segments are joined. Every route takes part, whatever its break, restock, tools, parts and
+//! windows. A move is priced by segment joins in O(1); when a changed route holds a visit with
 //! an SLA due time or several windows, that price is a lower bound (lateness of the unchanged
 //! prefix, the moved visits and a tail that starts no earlier included), and only moves whose
 //! bounds beat the current cost are priced exactly by the reference schedule (`bench` prints
@@ -26,7 +25,7 @@
 
 use rayon::prelude::*;
 
-use crate::model::{Cost, Problem, Time, VisitIdx};
+use crate::model::{Cost, Problem, VisitIdx};
 use crate::rng::Rng;
 
 use super::parts::Part;
@@ -35,7 +34,7 @@ use super::route::{Slot, stops_of};
 use super::slots::{Slots, set_visits};
 
 /// Nearest visits tried as new neighbours of a visit.
-pub(super) const GRANULAR: usize = 20;
+const GRANULAR: usize = 20;
 /// Longest string a move carries.
 const STRING: usize = 3;
 
@@ -65,80 +64,6 @@ pub fn neighbours(problem: &Problem, k: usize) -> Vec<Vec<VisitIdx>> {
             nearest(&mut near, k);
             near.sort_unstable();
             near.into_iter().map(|(_, w)| w).collect()
-        })
-        .collect()
-}
-
-/// Weight of waiting in [`related`]: the time a technician would wait at `v` when coming
-/// straight from `u` served as late as its window allows.
-const WAIT_WEIGHT: f64 = 0.2;
-/// Candidates by travel out among which [`related`] picks, per visit kept.
-const RELATED_POOL: usize = 4;
-
-/// The `k` visits most related to every visit, most related first: visits some technician may
-/// do together with it, by travel both ways plus, in the better of the two orders, the time
-/// warp of the second coming straight from the first served as early as its window allows
-/// and a fifth of the wait when the first is served as late as it allows (the granular
-/// neighbourhood of Vidal et al. with time windows; windows relaxed to their hull). Local
-/// search tries moves among these only: a visit on another day, or one no technician who does
-/// this one may do, is never its neighbour in a route.
-pub fn related(problem: &Problem, k: usize) -> Vec<Vec<VisitIdx>> {
-    let visits: Vec<VisitIdx> = problem.visit_indices().collect();
-    let words = problem.technicians.len().div_ceil(64).max(1);
-    let mut able = vec![0u64; words * visits.len()];
-    for t in problem.tech_indices() {
-        for &v in &visits {
-            if problem.is_eligible(t, v) {
-                able[v.get() * words + t.get() / 64] |= 1 << (t.get() % 64);
-            }
-        }
-    }
-    let able = |v: VisitIdx| &able[v.get() * words..(v.get() + 1) * words];
-    let together = |u: VisitIdx, v: VisitIdx| able(u).iter().zip(able(v)).any(|(a, b)| a & b != 0);
-    // Earliest start, latest start and duration, windows relaxed to their hull.
-    let span = |v: VisitIdx| {
-        let visit = problem.visit(v);
-        let open = visit.windows.first().map_or(Time::MIN / 4, |w| w.start);
-        let close = visit.windows.last().map_or(Time::MAX / 4, |w| w.end);
-        (
-            visit.release.map_or(open, |r| r.max(open)),
-            close,
-            visit.duration,
-        )
-    };
-    // What serving `b` straight after `a` costs beyond the travel between them.
-    let after = |a: VisitIdx, b: VisitIdx, travel: Time| {
-        let ((ea, la, sa), (eb, lb, _)) = (span(a), span(b));
-        let warp = (ea + sa + travel - lb).max(0);
-        let wait = (eb - (la + sa + travel)).max(0);
-        warp as f64 + WAIT_WEIGHT * wait as f64
-    };
-    visits
-        .par_iter()
-        .map(|&v| {
-            let at = problem.visit(v).loc;
-            let mut near: Vec<(i64, VisitIdx)> = visits
-                .iter()
-                .filter(|&&w| w != v)
-                .map(|&w| (problem.travel.time(at, problem.visit(w).loc), w))
-                .collect();
-            let pool = RELATED_POOL * k;
-            if pool < near.len() {
-                near.select_nth_unstable(pool);
-                near.truncate(pool);
-            }
-            let mut keyed: Vec<(f64, VisitIdx)> = near
-                .into_iter()
-                .filter(|&(_, w)| together(v, w))
-                .map(|(out, w)| {
-                    let back = problem.travel.time(problem.visit(w).loc, at);
-                    let windows = after(v, w, out).min(after(w, v, back));
-                    ((out + back) as f64 + windows, w)
-                })
-                .collect();
-            keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            keyed.truncate(k);
-            keyed.into_iter().map(|(_, w)| w).collect()
         })
         .collect()
 }
@@ -479,55 +404,6 @@ mod tests {
     use crate::solver::insert::regret_insertion;
     use crate::solver::route::routes;
     use crate::solver::slots::empty_slots;
-
-    /// Related visits are done together by some technician, and on a two-day field problem
-    /// they are far less often on the other day than the nearest visits by travel are.
-    #[test]
-    fn related_visits_share_a_technician_and_mostly_a_day() {
-        let spec = crate::generate::Spec {
-            visits: 300,
-            technicians: 20,
-            days: 2,
-            seed: 4,
-            field_rules: true,
-            roads: false,
-            crews: false,
-        };
-        let dto = crate::generate::generate(spec);
-        let problem = crate::io::native::to_problem(&dto, "generated").expect("valid");
-        let (related, nearest) = (related(&problem, GRANULAR), neighbours(&problem, GRANULAR));
-        let hull = |v: VisitIdx| {
-            let w = &problem.visit(v).windows;
-            w.first().zip(w.last()).map(|(a, b)| (a.start, b.end))
-        };
-        // Windows at least twelve hours apart: another day.
-        let apart = |v: VisitIdx, w: VisitIdx| match (hull(v), hull(w)) {
-            (Some(a), Some(b)) => b.0 - a.1 > 12 * 3600 || a.0 - b.1 > 12 * 3600,
-            _ => false,
-        };
-        let across = |lists: &[Vec<VisitIdx>]| -> usize {
-            problem
-                .visit_indices()
-                .map(|v| lists[v.get()].iter().filter(|&&w| apart(v, w)).count())
-                .sum()
-        };
-        for v in problem.visit_indices() {
-            assert!(!related[v.get()].is_empty() && !related[v.get()].contains(&v));
-            for &w in &related[v.get()] {
-                assert!(
-                    problem
-                        .tech_indices()
-                        .any(|t| problem.is_eligible(t, v) && problem.is_eligible(t, w)),
-                    "{v:?} and {w:?} have no technician in common"
-                );
-            }
-        }
-        let (far, near) = (across(&related), across(&nearest));
-        assert!(
-            near > 0 && far * 4 < near,
-            "{far} related, {near} nearest on another day"
-        );
-    }
 
     fn served(slots: &[Slot]) -> Vec<VisitIdx> {
         let mut visits: Vec<VisitIdx> = slots.iter().flat_map(|s| s.visits().to_vec()).collect();

@@ -117,21 +117,11 @@ pub enum Phase {
     Cost,
 }
 
-/// Nearest visits, related visits and, on problems of many shifts, nearest shifts (see
-/// [`Context`]).
-type Nearby<'a> = (
-    &'a [Vec<VisitIdx>],
-    &'a [Vec<VisitIdx>],
-    Option<&'a [Vec<usize>]>,
-);
-
 /// Read-only data of a search phase.
 struct Context<'a> {
     problem: &'a Problem,
     /// `neighbours[v]`: the nearest other visits, nearest first.
     neighbours: &'a [Vec<VisitIdx>],
-    /// `related[v]`: the visits local search tries next to `v` ([`local::related`]).
-    related: &'a [Vec<VisitIdx>],
     /// On problems of many shifts, `near_shifts[v]`: the shifts of `v`'s nearest technicians.
     near_shifts: Option<&'a [Vec<usize>]>,
     limits: Limits,
@@ -147,7 +137,7 @@ struct Context<'a> {
 impl<'a> Context<'a> {
     fn new(
         problem: &'a Problem,
-        (neighbours, related, near_shifts): Nearby<'a>,
+        (neighbours, near_shifts): (&'a [Vec<VisitIdx>], Option<&'a [Vec<usize>]>),
         start: &Plan,
         limits: Limits,
         phase: Phase,
@@ -167,7 +157,6 @@ impl<'a> Context<'a> {
         Context {
             problem,
             neighbours,
-            related,
             near_shifts,
             limits,
             phase,
@@ -297,12 +286,7 @@ pub fn search(
             .map(|&v| shifts.nearest(problem, v, RECREATE_TECHNICIANS))
             .collect()
     });
-    let related = local::related(problem, local::GRANULAR);
-    let near = (
-        neighbours.as_slice(),
-        related.as_slice(),
-        near_shifts.as_deref(),
-    );
+    let near = (neighbours.as_slice(), near_shifts.as_deref());
     let searched = phases
         .iter()
         .fold((start, 0), |(plan, iterations), &(phase, limits)| {
@@ -322,7 +306,7 @@ fn search_phase(context: &Context<'_>, mut start: Plan, seed: u64, islands: usiz
     }
     if local::improve(
         problem,
-        context.related,
+        context.neighbours,
         &mut start.slots,
         &mut Rng::new(seed),
         &|| context.out_of_time(),
@@ -542,7 +526,7 @@ impl Island {
                 let focus = self.current.slots.changed();
                 local::improve(
                     problem,
-                    context.related,
+                    context.neighbours,
                     &mut self.current.slots,
                     &mut self.rng,
                     &|| context.out_of_time(),
@@ -593,7 +577,7 @@ impl Island {
                 let focus = context.near_shifts.map(|_| changed);
                 if local::improve(
                     problem,
-                    context.related,
+                    context.neighbours,
                     &mut self.current.slots,
                     &mut self.rng,
                     &|| context.out_of_time(),

@@ -15,7 +15,8 @@
 //! Visits are taken in random order and the first improving move is applied, until a whole
 //! pass finds none; a later pass tries `u` with `v` again only when one of their routes
 //! changed since `u` was last tried. Each move is first bounded by what its routes cost at
-//! least (fixed cost, distance and travel, arc by arc), which rejects most moves before their
+//! least (fixed cost, distance, travel and service, preference costs, a break owed for certain,
+//! arc by arc), which rejects most moves before their
 //! segments are joined. Every route takes part, whatever its break, restock, tools, parts and
 //! windows. A move is priced by segment joins in O(1); when a changed route holds a visit with
 //! an SLA due time or several windows, that price is a lower bound (lateness of the unchanged

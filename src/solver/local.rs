@@ -15,10 +15,9 @@
 //! Visits are taken in random order and the first improving move is applied, until a whole
 //! pass finds none; a later pass tries `u` with `v` again only when one of their routes
 //! changed since `u` was last tried. Each move is first bounded by what its routes cost at
-//! least (fixed cost, distance, travel and service, preference costs, a break owed for certain,
-//! arc by arc), which rejects most moves before their
-//! segments are joined. Every route takes part, whatever its break, restock, tools, parts and
-//! windows. A move is priced by segment joins in O(1); when a changed route holds a visit with
+//! least (fixed cost, distance, travel and service, preference costs, a break owed for
+//! certain; arc by arc), which rejects most moves before their segments are joined. Every route
+//! takes part, whatever its break, restock, tools, parts and windows. A move is priced by segment joins in O(1); when a changed route holds a visit with
 //! an SLA due time or several windows, that price is a lower bound (lateness of the unchanged
 //! prefix, the moved visits and a tail that starts no earlier included), and only moves whose
 //! bounds beat the current cost are priced exactly by the reference schedule (`bench` prints

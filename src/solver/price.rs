@@ -284,14 +284,12 @@ pub(super) fn least_cost(
         let time = if paid { time } else { 0 };
         (distance + length, working + time, to)
     };
-    // A paid break: the earliest the route's last service can end tells whether it is owed.
-    // (Segments are read only when they tell something: they are apart from `reach`.)
+    // A paid break is owed for certain when some piece cannot end its service before the
+    // break's window opens. (Segments are read only when they tell something: they are apart
+    // from `reach`.)
     let lunch = paid.then(|| own.shift_break(problem)).flatten();
-    let done = |seg: &Segment| seg.earliest + seg.duration;
-    let mut end = match lunch {
-        Some(_) => done(&mine.loose.prefix[keep]),
-        None => Time::MIN,
-    };
+    let owes = |piece: &Segment| lunch.is_some_and(|l| owed(piece, l));
+    let mut owing = owes(&mine.loose.prefix[keep]);
     let mut preference = match mine.personal {
         true => mine.loose.prefix[keep].preference,
         false => 0,
@@ -303,8 +301,8 @@ pub(super) fn least_cost(
         if paid {
             sum.1 += problem.duration(own.tech, v);
         }
-        if lunch.is_some_and(|l| end <= l.start) {
-            end = end.max(done(&Segment::visit(problem, own.tech, v)));
+        if lunch.is_some() && !owing {
+            owing = owes(&Segment::visit(problem, own.tech, v));
         }
         if visit.preferences.is_soft() {
             preference += visit.preferences.cost(own.tech);
@@ -328,8 +326,8 @@ pub(super) fn least_cost(
             true => last.service - reach[from].service,
             false => 0,
         };
-        if alike && lunch.is_some_and(|l| end <= l.start) {
-            end = end.max(done(&theirs.loose.tail[from]));
+        if alike && !owing {
+            owing = owes(&theirs.loose.tail[from]);
         }
         if own.tech == source.tech && theirs.personal {
             preference += theirs.loose.tail[from].preference;
@@ -351,10 +349,10 @@ pub(super) fn least_cost(
         .distance
         .apply(distance)
         .saturating_mul(tech.distance_factor);
-    let owed = lunch.filter(|l| end > l.start);
-    let working = match paid {
-        true => working + owed.map_or(0, |l| l.duration),
-        false => 0,
+    let working = match (paid, lunch) {
+        (true, Some(l)) if owing => working + l.duration,
+        (true, _) => working,
+        (false, _) => 0,
     };
     tech.fixed_cost
         .saturating_add(distance)

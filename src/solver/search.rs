@@ -26,8 +26,9 @@
 //! island searches its own part of the routes ([`super::parts`], a new split each epoch) and
 //! the parts join into one plan: threads then add iterations to one plan instead of racing to
 //! the same best one (Gehring–Homberger 1000, 8 files, 60 s, 2 threads: 1.25 % mean gap in
-//! parts, seed 1, and 1.36 % over seeds 1–3; 1.82 % as racing islands). The best plan is reported a few times a second; a
-//! cancelled search stops like one out of time, with its best plan.
+//! parts, seed 1, and 1.36 % over seeds 1–3; 1.82 % as racing islands). The best plan is
+//! reported a few times a second; a cancelled search stops like one out of time, with its best
+//! plan.
 
 use std::time::{Duration, Instant};
 
